@@ -1,0 +1,62 @@
+import { BerthError } from "@berth/core";
+import type { PrismaClient } from "../generated/sqlite/client.js";
+import { redactUrl, type DatabaseProvider } from "./database-url.js";
+
+/**
+ * The client of berth's models. Typed as the SQLite client; the PostgreSQL client has the same
+ * model API and is cast to this type once, when it is opened.
+ */
+export type BerthPrismaClient = PrismaClient;
+
+export interface Database {
+  client: BerthPrismaClient;
+  provider: DatabaseProvider;
+  /** Name of the newest applied migration, e.g. 20261129125553_init. */
+  schemaVersion: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** file:/path/berth.db, postgres://… or postgresql://… */
+  url: string;
+  /** A directory where a migration lock file may be created (SQLite). */
+  lockDir: string;
+}
+
+/** How long a SQLite connection waits for another writer before failing with SQLITE_BUSY. */
+export const sqliteBusyTimeoutMs = 5000;
+
+export function databaseUnavailable(url: string, cause: unknown): BerthError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new BerthError("UNAVAILABLE", `cannot open database ${redactUrl(url)}: ${reason}`, { cause });
+}
+
+export function databaseTooNew(url: string, applied: string, newest: string): BerthError {
+  return new BerthError(
+    "UNAVAILABLE",
+    `database ${redactUrl(url)} has schema version ${applied}, newer than this berth knows (${newest})`,
+    { hint: "upgrade berth on this host to the version that migrated the database" },
+  );
+}
+
+export function migrationFailed(url: string, cause: unknown): BerthError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new BerthError("INTERNAL", `cannot migrate database ${redactUrl(url)}: ${reason}`, {
+    cause,
+    hint: "a failed migration is recorded in the _prisma_migrations table; fix it there, then retry",
+  });
+}
+
+/**
+ * What a database with this newest applied migration needs: nothing (current), the bundled
+ * migrations (behind, including a new database: null), or a newer berth (ahead).
+ */
+export function compareSchemaVersion(applied: string | null, newest: string): "current" | "behind" | "ahead" {
+  if (applied === newest) return "current";
+  return applied !== null && applied > newest ? "ahead" : "behind";
+}
+
+/** Newest migration fully applied and not rolled back; names start with a UTC timestamp. */
+export const newestAppliedMigrationSql =
+  "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL " +
+  "ORDER BY migration_name DESC LIMIT 1";
