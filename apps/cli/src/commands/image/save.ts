@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { invalidArgument } from "@berth/core";
+import { defineSpec, stringOption, type RunCommand } from "../../command-spec.js";
+import { createProgressLine } from "../../progress.js";
+
+export const spec = defineSpec({
+  name: "image save",
+  aliases: ["save"],
+  summary: "Save one or more images to a tar archive (streamed to STDOUT by default)",
+  usage: "[OPTIONS] IMAGE [IMAGE...]",
+  args: [{ name: "IMAGE", isVariadic: true }],
+  options: {
+    output: stringOption("-o, --output string", "Write to a file, instead of STDOUT"),
+  },
+  examples: ["berth save -o busybox.tar busybox", "berth save busybox | gzip > busybox.tar.gz"],
+});
+
+export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
+  if (options.output === undefined && ctx.isStdoutTty) {
+    throw invalidArgument("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+  }
+  const service = await ctx.getService();
+  const progress = createProgressLine(ctx);
+  const archive = Readable.from(service.images.save(args, { onProgress: progress.listener }));
+  try {
+    if (options.output === undefined) await pipeline(archive, ctx.stdout, { end: false });
+    else await writeFileAtomically(resolve(ctx.cwd, options.output), archive);
+  } finally {
+    progress.finish();
+  }
+  return 0;
+};
+
+/** Write beside the target, fsync, then rename: a failed save never leaves a partial file. */
+async function writeFileAtomically(path: string, data: Readable): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.berth-${randomBytes(6).toString("hex")}`);
+  const file = await open(temporary, "wx", 0o644);
+  try {
+    await pipeline(data, file.createWriteStream({ autoClose: false }));
+    await file.sync();
+    await file.close();
+    await rename(temporary, path);
+  } catch (error) {
+    await file.close().catch(() => {});
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
