@@ -1,3 +1,16 @@
 export * from "./errors.js";
 export type * from "./service/images.js";
 export type * from "./service/system.js";
+export * from "./digest.js";
+export * from "./reference.js";
+export * from "./reference-match.js";
+export * from "./path-match.js";
+export * from "./go-duration.js";
+export * from "./go-json.js";
+export * from "./oci.js";
+export * from "./oci-manifest.js";
+export * from "./image-config-json.js";
+export * from "./image-history.js";
+export * from "./render/size.js";
+export * from "./render/time.js";
+export * from "./render/table.js";
