@@ -113,7 +113,7 @@ start_with() { # start_with DRIVER -> 0 when it answers
     --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$pidfile" \
     -H "unix://$sock" --storage-driver "$driver" \
     --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-    --userland-proxy=false --cgroup-parent "/$cgroup_parent" \
+    --userland-proxy=false --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "/$cgroup_parent" \
     </dev/null >>"$dir/dockerd.log" 2>&1 &
   pid=$!
   local deadline=$((SECONDS + ${DOCKERD_START_TIMEOUT:-60}))
