@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  MEDIA_TYPE_DOCKER_CONFIG,
-  MEDIA_TYPE_DOCKER_MANIFEST,
-  MEDIA_TYPE_OCI_INDEX,
-  MEDIA_TYPE_OCI_LAYER,
+  MEDIA_TYPES,
   parseDockerArchiveManifest,
   parseOciIndex,
   parseOciManifest,
@@ -17,9 +14,9 @@ describe("manifests", () => {
     const docker = parseOciManifest(
       JSON.stringify({
         schemaVersion: 2,
-        mediaType: MEDIA_TYPE_DOCKER_MANIFEST,
-        config: descriptor(MEDIA_TYPE_DOCKER_CONFIG),
-        layers: [descriptor(MEDIA_TYPE_OCI_LAYER)],
+        mediaType: MEDIA_TYPES.dockerManifest,
+        config: descriptor(MEDIA_TYPES.dockerConfig),
+        layers: [descriptor(MEDIA_TYPES.ociLayer)],
       }),
     );
     expect(docker.layers).toHaveLength(1);
@@ -29,7 +26,7 @@ describe("manifests", () => {
 
   it("rejects other media types, schema versions and bad descriptors", () => {
     const bad = [
-      { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, config: descriptor("x"), layers: [] },
+      { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, config: descriptor("x"), layers: [] },
       { schemaVersion: 1, config: descriptor("x"), layers: [] },
       { schemaVersion: 2, config: { mediaType: "x", digest: "sha256:1", size: 1 }, layers: [] },
       { schemaVersion: 2, config: { ...descriptor("x"), size: -1 }, layers: [] },
@@ -41,7 +38,7 @@ describe("manifests", () => {
     const index = parseOciIndex(
       JSON.stringify({
         schemaVersion: 2,
-        mediaType: MEDIA_TYPE_OCI_INDEX,
+        mediaType: MEDIA_TYPES.ociIndex,
         manifests: [
           { ...descriptor("m"), platform: { architecture: "arm64", os: "linux", variant: "v8" }, annotations: { a: "b" } },
         ],

@@ -2,18 +2,21 @@ import { z } from "zod";
 import { digestSchema } from "./oci.js";
 import { absent, parseJsonBytes } from "./zod-helpers.js";
 
-export const MEDIA_TYPE_DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-export const MEDIA_TYPE_DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-export const MEDIA_TYPE_DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-export const MEDIA_TYPE_DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-export const MEDIA_TYPE_DOCKER_FOREIGN_LAYER_GZIP = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
-export const MEDIA_TYPE_OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-export const MEDIA_TYPE_OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-export const MEDIA_TYPE_OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-export const MEDIA_TYPE_OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
-export const MEDIA_TYPE_OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
-export const MEDIA_TYPE_OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
-export const MEDIA_TYPE_OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+/** Media types of formats.md §6.2. */
+export const MEDIA_TYPES = {
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  dockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayer: "application/vnd.oci.image.layer.v1.tar",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+  ociEmpty: "application/vnd.oci.empty.v1+json",
+} as const;
 
 /** index.json annotation with the full reference (`docker.io/library/busybox:latest`). */
 export const ANNOTATION_IMAGE_NAME = "io.containerd.image.name";
@@ -49,7 +52,7 @@ export const ociDescriptorSchema = z
 export const ociManifestSchema = z
   .object({
     schemaVersion: z.literal(2),
-    mediaType: absent(z.enum([MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_DOCKER_MANIFEST])),
+    mediaType: absent(z.enum([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest])),
     artifactType: absent(z.string()),
     config: ociDescriptorSchema,
     layers: z.preprocess((value) => value ?? [], z.array(ociDescriptorSchema)),
@@ -62,7 +65,7 @@ export const ociManifestSchema = z
 export const ociIndexSchema = z
   .object({
     schemaVersion: z.literal(2),
-    mediaType: absent(z.enum([MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_DOCKER_MANIFEST_LIST])),
+    mediaType: absent(z.enum([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList])),
     artifactType: absent(z.string()),
     manifests: z.preprocess((value) => value ?? [], z.array(ociDescriptorSchema)),
     subject: absent(ociDescriptorSchema),
