@@ -13,6 +13,7 @@ export interface Database {
   provider: DatabaseProvider;
   /** Name of the newest applied migration, e.g. 20261129125553_init. */
   schemaVersion: string;
+  /** Disconnects; calling it again does nothing. */
   close(): Promise<void>;
 }
 
@@ -43,7 +44,7 @@ export function migrationFailed(url: string, cause: unknown): BerthError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new BerthError("INTERNAL", `cannot migrate database ${redactUrl(url)}: ${reason}`, {
     cause,
-    hint: "a failed migration is recorded in the _prisma_migrations table; fix it there, then retry",
+    hint: "the database needs a look by hand; a failed migration is recorded in its _prisma_migrations table",
   });
 }
 

@@ -14,7 +14,7 @@ import {
 import { newestBundledMigration } from "./migrations.js";
 
 /** Key of the session-level advisory lock that serializes berth's migrations of one database. */
-const migrationLockKey = 0x6265727468; // "berth"
+export const migrationLockKey = 0x6265727468; // "berth"
 const undefinedTable = "42P01";
 
 export async function openPostgresql({ url }: OpenDatabaseOptions): Promise<Database> {
@@ -27,14 +27,12 @@ export async function openPostgresql({ url }: OpenDatabaseOptions): Promise<Data
     if (compareSchemaVersion(applied, newest) !== "current") applied = await migrateLocked(url, pool, newest);
     if (compareSchemaVersion(applied, newest) === "ahead") throw databaseTooNew(url, applied!, newest);
     const client = new PrismaClient({ adapter: new PrismaPg(pool) }) as unknown as BerthPrismaClient;
+    let closing: Promise<void> | undefined;
     return {
       client,
       provider: "postgresql",
       schemaVersion: applied ?? newest,
-      async close() {
-        await client.$disconnect();
-        await pool.end();
-      },
+      close: () => (closing ??= client.$disconnect().finally(() => pool.end())),
     };
   } catch (error) {
     await pool.end();

@@ -39,12 +39,30 @@ function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
     };
     const gluePath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const module = await WebAssembly.compile(await readFile(gluePath.replace(/\.js$/, ".wasm")));
-    const instance = await WebAssembly.instantiate(module, { "./schema_engine_bg.js": glue });
+    const instance = await WebAssembly.instantiate(module, { "./schema_engine_bg.js": unrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports["__wbindgen_start"] as (() => void) | undefined)?.();
     return glue;
   })();
   return loading;
+}
+
+/**
+ * The engine races some operations against timers it never clears (e.g. a 10 s timeout on
+ * PostgreSQL's advisory lock), which would keep the process alive after a migration. Its timers
+ * are unref'd; withSchemaEngine keeps the process alive while the engine works.
+ */
+function unrefTimers(glue: object): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...glue };
+  for (const [name, value] of Object.entries(glue)) {
+    if (!name.startsWith("__wbg_setTimeout_") || typeof value !== "function") continue;
+    imports[name] = (...args: unknown[]) => {
+      const timer = (value as (...a: unknown[]) => { unref?: () => void } | undefined)(...args);
+      timer?.unref?.();
+      return timer;
+    };
+  }
+  return imports;
 }
 
 /**
@@ -179,12 +197,12 @@ async function withSchemaEngine<T>(
 ): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngineModule();
   const factory = adapterFactoryFor(provider, url);
-  const logs: string[] = [];
   let engine: SchemaEngine | undefined;
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     engine = await SchemaEngine.new(
       { datamodels: [[schema.path, schema.content]] },
-      (line: string) => logs.push(line),
+      () => undefined, // log lines; driver errors are what explain a failure
       bindMigrationAwareSqlAdapterFactory(factory),
     );
     return await use(engine);
@@ -192,6 +210,7 @@ async function withSchemaEngine<T>(
     const details = factory.driverErrors.map((driverError) => `\n  caused by: ${String(driverError)}`).join("");
     throw new Error(`${error instanceof Error ? error.message : String(error)}${details}`, { cause: error });
   } finally {
+    clearInterval(keepAlive);
     engine?.free();
     await factory.disposeAll();
   }

@@ -21,15 +21,24 @@ export async function openSqlite({ url, lockDir }: OpenDatabaseOptions): Promise
   const newest = newestBundledMigration("sqlite");
   let applied = readSchemaVersion(url, path);
   if (compareSchemaVersion(applied, newest) !== "current") {
-    applied = await withLockFile(join(lockDir, `${basename(path)}.migrate.lock`), () =>
-      migrateLocked(url, path, newest),
-    );
+    applied = await withLockFile(migrationLockPath(lockDir, url), () => migrateLocked(url, path, newest));
   }
   if (compareSchemaVersion(applied, newest) === "ahead") throw databaseTooNew(url, applied!, newest);
   const client = new PrismaClient({
     adapter: new PrismaBetterSqlite3({ url: path, timeout: sqliteBusyTimeoutMs }),
   });
-  return { client, provider: "sqlite", schemaVersion: applied ?? newest, close: () => client.$disconnect() };
+  let closing: Promise<void> | undefined;
+  return {
+    client,
+    provider: "sqlite",
+    schemaVersion: applied ?? newest,
+    close: () => (closing ??= client.$disconnect()),
+  };
+}
+
+/** The lock file that serializes migrations of the database at url. */
+export function migrationLockPath(lockDir: string, url: string): string {
+  return join(lockDir, `${basename(sqliteFilePath(url))}.migrate.lock`);
 }
 
 /** Under the migration lock: someone may have migrated while we waited. */
