@@ -31,7 +31,7 @@ describe("applyLayerTar on corrupt input", () => {
   it("reports garbage and a damaged header as invalid tar header", async () => {
     expect(await applyBytes(randomBytes(64 * 1024))).toMatchObject({ code: "DATA_CORRUPTED", message: expect.stringContaining("invalid tar header") });
     const tar = await sampleTar();
-    tar[512 + 3] ^= 0x55; // inside the second header: its checksum no longer matches
+    tar[512 + 3] = tar[512 + 3]! ^ 0x55; // inside the second header: its checksum no longer matches
     expect(await applyBytes(tar)).toMatchObject({ code: "DATA_CORRUPTED", message: expect.stringContaining("invalid tar header") });
     const pax = await buildTar([{ name: "p", content: "x", pax: { "SCHILY.xattr.user.a": "b" } }]);
     const badPax = Buffer.from(pax);
