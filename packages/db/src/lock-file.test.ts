@@ -28,6 +28,11 @@ describe("withLockFile", () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it("creates the lock's directory when missing", async () => {
+    const path = join(freshLockPath(), "..", "run", "berth", "test.lock");
+    expect(await withLockFile(path, async () => existsSync(path))).toBe(true);
+  });
+
   it("serializes holders within one process", async () => {
     const path = freshLockPath();
     const log: string[] = [];

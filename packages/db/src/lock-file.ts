@@ -2,7 +2,8 @@
 // A lock whose owner died is broken, under a second short-lived lock so that two waiters can
 // never both break it and then both believe they own it.
 import { randomUUID } from "node:crypto";
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BerthError } from "@berth/core";
 
@@ -28,6 +29,11 @@ export async function withLockFile<T>(path: string, use: () => Promise<T>, optio
 async function acquireLockFile(path: string, timeoutMs: number): Promise<string> {
   const token = `${process.pid} ${randomUUID()}`;
   const deadline = Date.now() + timeoutMs;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new BerthError("UNAVAILABLE", `cannot create lock ${path}: ${(error as Error).message}`, { cause: error });
+  }
   for (let pollMs = 10; ; pollMs = Math.min(pollMs * 2, 200)) {
     if (tryCreate(path, token)) {
       heldTokens.add(token);

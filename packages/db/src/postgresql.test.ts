@@ -10,13 +10,14 @@ import { migrationLockKey } from "./postgresql.js";
 import { startPostgres, type PostgresServer } from "./test-support/postgres.js";
 
 let server: PostgresServer;
-const lockDir = mkdtempSync(join(tmpdir(), "berth-db-pg-"));
+let lockDir: string;
 beforeAll(async () => {
+  lockDir = mkdtempSync(join(tmpdir(), "berth-db-pg-"));
   server = await startPostgres();
 });
 afterAll(async () => {
   await server?.stop();
-  rmSync(lockDir, { recursive: true, force: true });
+  if (lockDir) rmSync(lockDir, { recursive: true, force: true });
 });
 
 async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -9,13 +9,14 @@ import { diffMigrationsToSchema } from "./schema-engine.js";
 import { startPostgres, type PostgresServer } from "./test-support/postgres.js";
 
 let server: PostgresServer;
-const scratchDir = mkdtempSync(join(tmpdir(), "berth-db-agreement-"));
+let scratchDir: string;
 beforeAll(async () => {
+  scratchDir = mkdtempSync(join(tmpdir(), "berth-db-agreement-"));
   server = await startPostgres();
 });
 afterAll(async () => {
   await server?.stop();
-  rmSync(scratchDir, { recursive: true, force: true });
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
 });
 
 describe("schema.prisma and the migrations", () => {
