@@ -1,1 +1,2 @@
-export {};
+export { createEngine, type CreateEngineOptions } from "./create-engine.js";
+export { engineVersion } from "./system/system-service.js";

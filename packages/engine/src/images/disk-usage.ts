@@ -1,0 +1,33 @@
+import type { DiskUsage } from "@berth/core";
+import type { EngineContext } from "../engine-context.js";
+import { listAllImages } from "./list-images.js";
+
+/** system df for images: each image's size, the part it shares with other images, and the rest. */
+export async function diskUsage(ctx: EngineContext): Promise<DiskUsage> {
+  const [images, links, layers] = await Promise.all([
+    listAllImages(ctx),
+    ctx.client.imageLayer.findMany({ where: { nodeId: ctx.nodeId }, select: { imageId: true, chainId: true } }),
+    ctx.client.layer.findMany({ where: { nodeId: ctx.nodeId }, select: { chainId: true, size: true } }),
+  ]);
+  const layerSize = new Map(layers.map((layer) => [layer.chainId, Number(layer.size)]));
+  const usersOfLayer = new Map<string, number>();
+  for (const link of links) usersOfLayer.set(link.chainId, (usersOfLayer.get(link.chainId) ?? 0) + 1);
+  return {
+    images: images.map((image) => {
+      const own = links.filter((link) => link.imageId === image.id);
+      const sharedSize = own
+        .filter((link) => (usersOfLayer.get(link.chainId) ?? 0) > 1)
+        .reduce((sum, link) => sum + (layerSize.get(link.chainId) ?? 0), 0);
+      return {
+        id: image.id,
+        repoTags: image.repoTags,
+        created: image.created,
+        size: image.size,
+        sharedSize,
+        uniqueSize: image.size - sharedSize,
+        containers: 0,
+      };
+    }),
+    layersSize: [...layerSize.values()].reduce((sum, size) => sum + size, 0),
+  };
+}

@@ -1,0 +1,102 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { chainIds } from "@berth/core";
+import type { EngineContext } from "../engine-context.js";
+import { applyLayerTar } from "../layers/tar-apply.js";
+import { createLayerLink, layerDir } from "../layers/layer-dirs.js";
+import { commitStaged, createStagingDir } from "../storage/staging.js";
+
+/** A layer extracted into staging (diff/ plus its tar as layer.tar), not yet visible. */
+export interface StagedLayer {
+  diffId: string;
+  size: number;
+  stagingDir: string;
+}
+
+export interface StoredLayer {
+  chainId: string;
+  diffId: string;
+  size: number;
+}
+
+/**
+ * Extract an uncompressed layer tar into a fresh staging dir, keeping the exact tar bytes beside it
+ * (save writes them back, so diff_ids and image IDs survive a save/load round trip).
+ */
+export async function stageLayer(
+  ctx: EngineContext,
+  tar: AsyncIterable<Uint8Array>,
+  onBytes?: (count: number) => void,
+): Promise<StagedLayer> {
+  const stagingDir = await createStagingDir(ctx.paths.root, "layer");
+  try {
+    await mkdir(join(stagingDir, "diff"), { mode: 0o755 });
+    const tarCopy = createWriteStream(join(stagingDir, "layer.tar"));
+    const result = await applyLayerTar(teeToFile(tar, tarCopy), join(stagingDir, "diff"), { onBytes });
+    await new Promise<void>((resolve, reject) => tarCopy.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    return { diffId: result.diffId, size: result.size, stagingDir };
+  } catch (error) {
+    await rm(stagingDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function* teeToFile(source: AsyncIterable<Uint8Array>, file: NodeJS.WritableStream): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    if (!file.write(chunk)) await new Promise((resolve) => file.once("drain", resolve));
+    yield chunk;
+  }
+}
+
+export async function discardStagedLayers(layers: (StagedLayer | undefined)[]): Promise<void> {
+  await Promise.all(layers.map((layer) => layer && rm(layer.stagingDir, { recursive: true, force: true })));
+}
+
+/**
+ * Make a chain of layers visible, base first. Call under the image store lock. A layer whose
+ * chain is already stored keeps the stored copy and its staged copy is dropped; the others are
+ * renamed into layers/<chain>, their tar into blobs/, then a short link, and the row goes last.
+ * A layer that is neither stored nor staged is a CONFLICT (it was removed meanwhile): retry.
+ */
+export async function commitLayerChain(
+  ctx: EngineContext,
+  chain: { diffId: string; staged?: StagedLayer }[],
+): Promise<StoredLayer[]> {
+  const ids = chainIds(chain.map((layer) => layer.diffId));
+  const stored: StoredLayer[] = [];
+  for (const [index, layer] of chain.entries()) {
+    const chainId = ids[index]!;
+    const existing = await ctx.client.layer.findUnique({
+      where: { nodeId_chainId: { nodeId: ctx.nodeId, chainId } },
+      select: { size: true },
+    });
+    if (existing) {
+      stored.push({ chainId, diffId: layer.diffId, size: Number(existing.size) });
+      continue;
+    }
+    if (!layer.staged) throw new Error(`layer ${chainId} vanished while it was being used; retry`);
+    await moveStagedLayer(ctx, chainId, layer.staged);
+    const link = basename(await createLayerLink(ctx.paths.root, chainId));
+    await ctx.client.layer.create({
+      data: {
+        nodeId: ctx.nodeId,
+        chainId,
+        diffId: layer.diffId,
+        parentChainId: index === 0 ? null : ids[index - 1]!,
+        size: BigInt(layer.staged.size),
+        link,
+      },
+    });
+    stored.push({ chainId, diffId: layer.diffId, size: layer.staged.size });
+  }
+  return stored;
+}
+
+async function moveStagedLayer(ctx: EngineContext, chainId: string, staged: StagedLayer): Promise<void> {
+  const target = layerDir(ctx.paths.root, chainId);
+  // A directory left by a crash between rename and row is complete (renamed only when whole): replace it.
+  await rm(target, { recursive: true, force: true });
+  await commitStaged(staged.stagingDir, target);
+  await commitStaged(join(target, "layer.tar"), ctx.blobs.blobPath(staged.diffId));
+}

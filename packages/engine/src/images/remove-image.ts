@@ -1,0 +1,88 @@
+import { BerthError, isImageIdLike, parseReference, shortId, type ImageRemoveOptions, type ImageRemoveResult } from "@berth/core";
+import type { EngineContext } from "../engine-context.js";
+import { withLock } from "../storage/lock.js";
+import { collectUnusedLayers } from "./layer-gc.js";
+import { findImage, listImageTags, type ImageRow } from "./image-lookup.js";
+import { imageStoreLock } from "./store-lock.js";
+
+/**
+ * docker rmi: removing a name untags it, and deletes the image once no name is left; removing by
+ * ID untags every name (only with --force when there are several) and deletes. An image with
+ * children is never deleted. Untagged parents left childless go too, unless noPrune.
+ */
+export async function removeImage(
+  ctx: EngineContext,
+  text: string,
+  options: ImageRemoveOptions = {},
+): Promise<ImageRemoveResult[]> {
+  return withLock(ctx.paths.locks, imageStoreLock, async () => {
+    const image = await findImage(ctx, text);
+    const results: ImageRemoveResult[] = [];
+    const tags = await listImageTags(ctx, image.id);
+    const byName = !isImageIdLike(text) && !image.id.startsWith(`sha256:${text}`) && tags.length > 0;
+    if (byName) {
+      const name = parseReference(text);
+      await untag(ctx, image.id, name.canonical);
+      results.push({ untagged: name.familiar });
+      if (tags.length > 1) return results;
+    } else {
+      if (tags.length > 1 && !options.force) {
+        throw new BerthError("CONFLICT", `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
+      }
+      await assertNoChildren(ctx, image);
+      for (const tag of tags) {
+        await untag(ctx, image.id, parseReference(tag).canonical);
+        results.push({ untagged: tag });
+      }
+    }
+    if ((await childCount(ctx, image.id)) > 0) return results;
+    results.push(...(await deleteImageAndParents(ctx, image, !options.noPrune)));
+    await collectUnusedLayers(ctx);
+    return results;
+  });
+}
+
+async function childCount(ctx: EngineContext, imageId: string): Promise<number> {
+  return ctx.client.image.count({ where: { nodeId: ctx.nodeId, parentId: imageId } });
+}
+
+async function assertNoChildren(ctx: EngineContext, image: ImageRow): Promise<void> {
+  if ((await childCount(ctx, image.id)) > 0) {
+    throw new BerthError("CONFLICT", `conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image has dependent child images`);
+  }
+}
+
+async function untag(ctx: EngineContext, imageId: string, canonical: string): Promise<void> {
+  await ctx.client.$transaction(async (tx) => {
+    await tx.tag.delete({ where: { nodeId_name: { nodeId: ctx.nodeId, name: canonical } } });
+    await ctx.events.record({ type: "image", action: "untag", objectId: imageId, attributes: { name: parseReference(canonical).familiar } }, tx);
+  });
+}
+
+/** Delete an untagged, childless image's rows and config; then its parents while they are the same. */
+export async function deleteImageAndParents(ctx: EngineContext, image: ImageRow, pruneParents: boolean): Promise<ImageRemoveResult[]> {
+  const results: ImageRemoveResult[] = [];
+  let current: ImageRow | null = image;
+  while (current) {
+    const { id, parentId }: ImageRow = current;
+    await ctx.client.$transaction(async (tx) => {
+      await tx.repoDigest.deleteMany({ where: { nodeId: ctx.nodeId, imageId: id } });
+      await tx.image.delete({ where: { nodeId_id: { nodeId: ctx.nodeId, id } } });
+      await ctx.events.record({ type: "image", action: "delete", objectId: id }, tx);
+    });
+    await ctx.blobs.deleteBlob(id);
+    results.push({ deleted: id });
+    current = pruneParents && parentId ? await prunableParent(ctx, parentId) : null;
+  }
+  return results;
+}
+
+async function prunableParent(ctx: EngineContext, parentId: string): Promise<ImageRow | null> {
+  const parent = await ctx.client.image.findUnique({
+    where: { nodeId_id: { nodeId: ctx.nodeId, id: parentId } },
+    include: { _count: { select: { tags: true, children: true } } },
+  });
+  if (!parent || parent._count.tags > 0 || parent._count.children > 0) return null;
+  const { _count, ...row } = parent;
+  return row;
+}

@@ -1,0 +1,2 @@
+/** The lock every change of image rows, tags and layer dirs takes (short: renames and rows only). */
+export const imageStoreLock = "images";

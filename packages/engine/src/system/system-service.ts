@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { release } from "node:os";
+import type { CheckProblem, EventQuery, SystemInfo, SystemService, VersionInfo } from "@berth/core";
+import type { EngineContext } from "../engine-context.js";
+import { checkStore } from "./check-store.js";
+import { detectCgroupVersion } from "./cgroup-version.js";
+
+const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+export function engineVersion(): VersionInfo {
+  return {
+    version: packageJson.version,
+    gitCommit: process.env.BERTH_GIT_COMMIT ?? "unknown",
+    node: process.version,
+    os: process.platform,
+    arch: process.arch,
+  };
+}
+
+export function createSystemService(ctx: EngineContext): SystemService {
+  return {
+    async info(): Promise<SystemInfo> {
+      const [images, layers] = await Promise.all([
+        ctx.client.image.count({ where: { nodeId: ctx.nodeId } }),
+        ctx.client.layer.count({ where: { nodeId: ctx.nodeId } }),
+      ]);
+      return {
+        settings: {
+          ...ctx.settings.sources,
+          run_dir: { value: ctx.paths.runDir, source: "derived from root" },
+          node_id: { value: ctx.nodeId, source: "derived from host name and root" },
+          ...(ctx.settings.settings.database_url ? {} : { database_url: { value: `file:${ctx.paths.database}`, source: "default (embedded SQLite in root)" } }),
+        },
+        images,
+        layers,
+        storageDriver: "overlay",
+        cgroupVersion: detectCgroupVersion(),
+        kernelVersion: release(),
+        databaseProvider: ctx.database.provider,
+        databaseSchemaVersion: ctx.database.schemaVersion,
+      };
+    },
+    version: engineVersion,
+    check(options?: { repair?: boolean }): Promise<CheckProblem[]> {
+      return checkStore(ctx, options?.repair ?? false);
+    },
+    events(query?: EventQuery) {
+      return ctx.events.query(query);
+    },
+  };
+}
