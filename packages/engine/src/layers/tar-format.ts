@@ -148,8 +148,10 @@ export function parsePaxRecords(data: Uint8Array): Map<string, Uint8Array> {
 export function encodePaxRecords(records: ReadonlyArray<[key: string, value: Uint8Array]>): Buffer {
   const parts = records.map(([key, value]) => {
     const body = Buffer.concat([Buffer.from(` ${key}=`), value, Buffer.from("\n")]);
-    let length = body.length + String(body.length).length;
-    if (String(length).length !== String(length - body.length).length) length++;
+    // The length counts its own digits: one more digit may be needed once they are added.
+    let digits = String(body.length).length;
+    if (String(body.length + digits).length > digits) digits++;
+    const length = body.length + digits;
     return Buffer.concat([Buffer.from(String(length)), body]);
   });
   return Buffer.concat(parts);
