@@ -87,7 +87,8 @@ async function prepareImage(ctx: EngineContext, image: ArchiveImage, staged: Map
       chain.push({ diffId, ...(already ? { staged: already } : {}) });
       continue;
     }
-    const layer = await stageLayer(ctx, (await openDecompressed(createReadStream(path, { highWaterMark: 1 << 20 }))).stream);
+    const opened = await openDecompressed(createReadStream(path, { highWaterMark: 1 << 20 }));
+    const layer = await stageLayer(ctx, opened.stream, opened.compression === "none" ? { tarFile: path } : {});
     staged.set(chainId, layer);
     if (layer.diffId !== diffId) {
       throw new BerthError("DATA_CORRUPTED", `invalid diffID for layer ${index}: calculated ${layer.diffId}, expected ${diffId}`);

@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { link, mkdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { chainIds } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -22,18 +22,26 @@ export interface StoredLayer {
 
 /**
  * Extract an uncompressed layer tar into a fresh staging dir, keeping the exact tar bytes beside it
- * (save writes them back, so diff_ids and image IDs survive a save/load round trip).
+ * (save writes them back, so diff_ids and image IDs survive a save/load round trip). When the
+ * bytes already sit in a file on the same filesystem (an unpacked archive), give it as tarFile:
+ * it is hard-linked instead of copied.
  */
 export async function stageLayer(
   ctx: EngineContext,
   tar: AsyncIterable<Uint8Array>,
-  onBytes?: (count: number) => void,
+  options: { tarFile?: string } = {},
 ): Promise<StagedLayer> {
   const stagingDir = await createStagingDir(ctx.paths.root, "layer");
   try {
     await mkdir(join(stagingDir, "diff"), { mode: 0o755 });
-    const tarCopy = createWriteStream(join(stagingDir, "layer.tar"));
-    const result = await applyLayerTar(teeToFile(tar, tarCopy), join(stagingDir, "diff"), { onBytes });
+    const tarPath = join(stagingDir, "layer.tar");
+    if (options.tarFile) {
+      await link(options.tarFile, tarPath);
+      const result = await applyLayerTar(tar, join(stagingDir, "diff"));
+      return { diffId: result.diffId, size: result.size, stagingDir };
+    }
+    const tarCopy = createWriteStream(tarPath);
+    const result = await applyLayerTar(teeToFile(tar, tarCopy), join(stagingDir, "diff"));
     await new Promise<void>((resolve, reject) => tarCopy.end((error?: Error | null) => (error ? reject(error) : resolve())));
     return { diffId: result.diffId, size: result.size, stagingDir };
   } catch (error) {
