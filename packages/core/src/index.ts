@@ -22,3 +22,4 @@ export * from "./dockerfile/expand.js";
 export * from "./dockerfile/apply-changes.js";
 export * from "./dockerfile/apply-instruction.js";
 export * from "./dockerfile/expose-ports.js";
+export * from "./template/compile-format.js";

@@ -1,7 +1,8 @@
 import { invalidArgument } from "../errors.js";
 import { SPACE } from "./logical-lines.js";
 
-const isSpace = (char: string) => new RegExp(`^[${SPACE}]$`).test(char);
+const spacePattern = new RegExp(`^[${SPACE}]$`);
+const isSpace = (char: string) => spacePattern.test(char);
 const isNameChar = (char: string) => /^[\p{L}\p{Nd}_]$/u.test(char);
 
 /**

@@ -1,6 +1,7 @@
 import { SPACE } from "./logical-lines.js";
 
-const isSpace = (char: string) => new RegExp(`^[${SPACE}]$`).test(char);
+const spacePattern = new RegExp(`^[${SPACE}]$`);
+const isSpace = (char: string) => spacePattern.test(char);
 /** Docker's reWhitespace: the separators of whitespace-delimited argument lists. */
 export const WHITESPACE = /[\t\v\f\r ]+/;
 
