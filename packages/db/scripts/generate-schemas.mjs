@@ -31,5 +31,8 @@ const model = await readFile(join(prismaDir, "model.prisma"), "utf8");
 for (const provider of providers) {
   const dir = join(prismaDir, provider);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, "schema.prisma"), header(provider) + model);
+  const path = join(dir, "schema.prisma");
+  const content = header(provider) + model;
+  // Unchanged files are left alone, so a concurrent `prisma generate` never reads a half-written one.
+  if ((await readFile(path, "utf8").catch(() => null)) !== content) await writeFile(path, content);
 }

@@ -142,7 +142,6 @@ function adapterFactoryFor(provider: DatabaseProvider, url: string): TrackingAda
  * map otherwise ("Column type 'char' could not be deserialized from the database").
  */
 class CatalogPool extends pg.Pool {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const result: unknown = (super.query as (...a: unknown[]) => unknown)(...args);
     if (!(result instanceof Promise)) return result;
