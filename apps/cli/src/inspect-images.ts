@@ -27,7 +27,7 @@ export async function inspectImages(
   if (format === undefined || format === "") {
     ctx.stdout.write(found.length === 0 ? "[]\n" : `${JSON.stringify(found, null, 4)}\n`);
   } else {
-    ctx.stdout.write(found.map((object) => renderObject(format, object)).join(""));
+    ctx.stdout.write(found.map((object) => renderObject(format, object, { missingFields: "no-value" })).join(""));
   }
   ctx.stderr.write(errors.join(""));
   return errors.length === 0 ? 0 : 1;

@@ -1,4 +1,4 @@
-import { compileFormat, formatTable } from "@berth/core";
+import { compileFormat, type FormatOptions } from "@berth/core";
 
 /** docker's formatter: `--format` absent or "table" means the command's default table. */
 export function resolveFormat(userFormat: string | undefined, defaultTableFormat: string): string {
@@ -10,18 +10,10 @@ export function resolveFormat(userFormat: string | undefined, defaultTableFormat
  * headers (shown even with no rows), any other template one line per row.
  */
 export function renderRows(format: string, headerNames: Readonly<Record<string, string>>, rows: readonly object[]): string {
-  const template = compileFormat(format);
-  if (!template.isTable) return rows.map((row) => `${template.render(row)}\n`).join("");
-  const headers = template.headers({ ...headerNames }).split("\t");
-  const cells = rows.map((row) => template.render(row).split("\t"));
-  return ensureNewline(formatTable(headers, cells));
+  return compileFormat(format).renderAll(rows, headerNames);
 }
 
-/** Render one object through a template (inspect/info/version --format). */
-export function renderObject(format: string, data: unknown): string {
-  return ensureNewline(compileFormat(format).render(data));
-}
-
-function ensureNewline(text: string): string {
-  return text.endsWith("\n") ? text : `${text}\n`;
+/** Render one object through a template (inspect/info/version/events --format), with a newline. */
+export function renderObject(format: string, data: unknown, options?: FormatOptions): string {
+  return `${compileFormat(format, options).render(data)}\n`;
 }
