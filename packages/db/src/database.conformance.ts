@@ -105,7 +105,7 @@ export function describeDatabaseConformance(target: ConformanceTarget): void {
       const versions = await openInProcesses(4, options);
       expect(versions).toEqual(Array(4).fill(bundled.at(-1)));
       expect((await appliedMigrations(options)).map((row) => row["migration_name"])).toEqual(bundled);
-    });
+    }, 180_000); // four cold node processes on a busy host
 
     it("refuses to migrate a database that holds someone else's tables (INTERNAL)", async () => {
       const options = await target.freshDatabase();

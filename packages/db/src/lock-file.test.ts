@@ -64,7 +64,7 @@ describe("withLockFile", () => {
     const run = promisify(execFile);
     await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, ["--input-type=module", "-e", script])));
     expect(readFileSync(counter, "utf8")).toBe("20");
-  });
+  }, 180_000);
 
   it("takes over a lock whose owner died", async () => {
     const path = freshLockPath();
