@@ -67,7 +67,7 @@ step "pnpm install --frozen-lockfile"
 # native modules (better-sqlite3) build against the local Node headers, never downloaded ones
 npm_config_nodedir=/usr pnpm install --frozen-lockfile
 step "pnpm turbo run build"
-pnpm turbo run build
+pnpm turbo run build --output-logs=errors-only
 
 # --- base image ------------------------------------------------------------------------------
 recipe="$({
