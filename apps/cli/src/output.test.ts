@@ -23,9 +23,11 @@ describe("renderRows", () => {
     expect(renderRows(defaultImageTableFormat, imageHeaderNames, [])).toBe("REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n");
   });
 
-  it("prints one line per row for a plain template, and json", () => {
+  it("prints one line per row for a plain template, and json with sorted keys like docker", () => {
     expect(renderRows("{{.Repository}}:{{.Tag}}", imageHeaderNames, rows)).toBe("busybox:latest\nlocalhost/tools:v1\n");
-    expect(renderRows("json", imageHeaderNames, rows.slice(0, 1))).toBe(`${JSON.stringify(rows[0])}\n`);
+    expect(renderRows("json", imageHeaderNames, rows.slice(0, 1))).toBe(
+      '{"CreatedSince":"3 hours ago","ID":"aaaaaaaaaaaa","Repository":"busybox","Size":"4.26MB","Tag":"latest"}\n',
+    );
   });
 });
 

@@ -7,10 +7,12 @@ export function resolveFormat(userFormat: string | undefined, defaultTableFormat
 
 /**
  * Render rows through a Go-style template: a `table …` template gives aligned columns under the
- * headers (shown even with no rows), any other template one line per row.
+ * headers (shown even with no rows), any other template one line per row. docker hands list
+ * rows to templates as maps, so `{{json .}}` prints their keys sorted; so do we.
  */
 export function renderRows(format: string, headerNames: Readonly<Record<string, string>>, rows: readonly object[]): string {
-  return compileFormat(format).renderAll(rows, headerNames);
+  const sortedRows = rows.map((row) => Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1))));
+  return compileFormat(format).renderAll(sortedRows, headerNames);
 }
 
 /** Render one object through a template (inspect/info/version/events --format), with a newline. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -20,15 +21,19 @@ export const spec = defineSpec({
 });
 
 export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
-  if (options.output === undefined && ctx.isStdoutTty) {
+  const output = options.output === undefined ? undefined : resolve(ctx.cwd, options.output);
+  if (output === undefined && ctx.isStdoutTty) {
     throw invalidArgument("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+  }
+  if (output !== undefined && !existsSync(dirname(output))) {
+    throw invalidArgument(`failed to save image: invalid output path: directory "${dirname(output)}" does not exist`);
   }
   const service = await ctx.getService();
   const progress = createProgressLine(ctx);
-  const archive = Readable.from(service.images.save(args, { onProgress: progress.listener }));
+  const archive = service.images.save(args, { onProgress: progress.listener });
   try {
-    if (options.output === undefined) await pipeline(archive, ctx.stdout, { end: false });
-    else await writeFileAtomically(resolve(ctx.cwd, options.output), archive);
+    if (output === undefined) await pipeline(Readable.from(archive), ctx.stdout, { end: false });
+    else await writeFileAtomically(output, archive);
   } finally {
     progress.finish();
   }
@@ -36,11 +41,11 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
 };
 
 /** Write beside the target, fsync, then rename: a failed save never leaves a partial file. */
-async function writeFileAtomically(path: string, data: Readable): Promise<void> {
+async function writeFileAtomically(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.berth-${randomBytes(6).toString("hex")}`);
   const file = await open(temporary, "wx", 0o644);
   try {
-    await pipeline(data, file.createWriteStream({ autoClose: false }));
+    await writeFile(file, data);
     await file.sync();
     await file.close();
     await rename(temporary, path);
