@@ -33,9 +33,11 @@ export async function listAllImages(ctx: EngineContext): Promise<ImageSummary[]>
 export async function listImages(ctx: EngineContext, options: ImageListOptions = {}): Promise<ImageSummary[]> {
   const images = await listAllImages(ctx);
   const isDangling = (image: ImageSummary) => image.repoTags.length === 0 && image.childCount === 0;
+  const isNamed = (image: ImageSummary) => image.repoTags.length > 0 || image.repoDigests.length > 0;
   return images
     .filter((image) => options.all || image.repoTags.length > 0 || image.childCount === 0)
-    .filter((image) => options.dangling === undefined || isDangling(image) === options.dangling)
+    // dangling=false lists named images only: untagged intermediates stay out even with -a
+    .filter((image) => options.dangling === undefined || (options.dangling ? isDangling(image) : isNamed(image)))
     .filter((image) => matchesLabels(image, options.labels ?? []))
     .flatMap((image) => filterTags(image, options.references ?? []));
 }
