@@ -26,7 +26,7 @@ export async function runCli(
     return 0;
   }
   if (first === "-v" || first === "--version") {
-    const { version, gitCommit } = (await import("./version-info.js")).readVersionInfo();
+    const { version, gitCommit } = (await import("@berth/engine/version")).engineVersion();
     print(`${programName} version ${version}, build ${gitCommit}\n`);
     return 0;
   }

@@ -1,2 +1,2 @@
 export { createEngine, type CreateEngineOptions } from "./create-engine.js";
-export { engineVersion } from "./system/system-service.js";
+export { engineVersion } from "./system/version.js";

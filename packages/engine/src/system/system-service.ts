@@ -1,21 +1,9 @@
-import { readFileSync } from "node:fs";
 import { release } from "node:os";
-import type { CheckProblem, EventQuery, SystemInfo, SystemService, VersionInfo } from "@berth/core";
+import type { CheckProblem, EventQuery, SystemInfo, SystemService } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { checkStore } from "./check-store.js";
 import { detectCgroupVersion } from "./cgroup-version.js";
-
-const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-
-export function engineVersion(): VersionInfo {
-  return {
-    version: packageJson.version,
-    gitCommit: process.env.BERTH_GIT_COMMIT ?? "unknown",
-    node: process.version,
-    os: process.platform,
-    arch: process.arch,
-  };
-}
+import { engineVersion } from "./version.js";
 
 export function createSystemService(ctx: EngineContext): SystemService {
   return {

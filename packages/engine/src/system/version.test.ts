@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readGitCommit, readVersionInfo } from "./version-info.js";
+import { engineVersion, readGitCommit } from "./version.js";
 
 const commit = "0123456789abcdef0123456789abcdef01234567";
 const made: string[] = [];
@@ -48,9 +48,9 @@ describe("readGitCommit", () => {
   });
 });
 
-describe("readVersionInfo", () => {
+describe("engineVersion", () => {
   it("names the platform in docker's words", () => {
-    const info = readVersionInfo();
+    const info = engineVersion();
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.node).toBe(process.version);
     expect(info.os).toBe(process.platform);

@@ -1,7 +1,7 @@
+import { engineVersion } from "@berth/engine/version";
 import { defineSpec, stringOption, type RunCommand } from "../../command-spec.js";
 import { renderObject } from "../../output.js";
 import { formatVersion, versionTemplateData } from "../../render/version-text.js";
-import { readVersionInfo } from "../../version-info.js";
 
 export const spec = defineSpec({
   name: "version",
@@ -17,7 +17,7 @@ export const spec = defineSpec({
 
 /** Answers without the engine: berth version never opens the database. */
 export const run: RunCommand<typeof spec> = async (ctx, _args, options) => {
-  const info = readVersionInfo();
+  const info = engineVersion();
   ctx.stdout.write(options.format === undefined ? formatVersion(info) : renderObject(options.format, versionTemplateData(info)));
   return 0;
 };
