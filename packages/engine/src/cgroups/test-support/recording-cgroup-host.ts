@@ -10,6 +10,7 @@ export type RecordedCall =
 /** Reactions of the simulated kernel, so a test can play FREEZING → FROZEN, exiting processes… */
 export interface FakeKernelHooks {
   afterWrite?(path: string, value: string): void;
+  afterMkdir?(path: string): void;
   afterKill?(pid: number, signal: number): void;
   afterSleep?(): void;
 }
@@ -65,6 +66,7 @@ export function createRecordingCgroupHost(init: { dirs?: string[]; files?: Recor
       calls.push({ call: "mkdir", path });
       if (!dirs.has(dirname(path))) throw errno("ENOENT", "mkdir", path);
       dirs.add(path);
+      hooks.afterMkdir?.(path);
     },
     async rmdir(path) {
       calls.push({ call: "rmdir", path });
