@@ -53,10 +53,25 @@ async function readOciLayout(dir: string): Promise<ArchiveImage[]> {
       };
       byManifest.set(descriptor.digest, image);
     }
-    const name = descriptor.annotations?.["io.containerd.image.name"];
+    const name = descriptor.annotations?.["io.containerd.image.name"] ?? fullReferenceName(descriptor.annotations?.["org.opencontainers.image.ref.name"]);
     if (name) image.tags.push(tagOf(name));
   }
   return [...byManifest.values()];
+}
+
+/**
+ * OCI's ref.name is usually a bare tag ("latest"), which names nothing without a repository; skopeo
+ * and umoci write a full reference there instead ("localhost/app:1"), recognisable by its ":" or
+ * "/" (a tag has neither). Such a name is used when it parses as a name with a tag.
+ */
+function fullReferenceName(refName: string | undefined): string | undefined {
+  if (!refName || !/[:/]/.test(refName)) return undefined;
+  try {
+    const ref = parseReference(refName);
+    return ref.digest ? undefined : refName;
+  } catch {
+    return undefined;
+  }
 }
 
 function blobName(digest: string): string {
