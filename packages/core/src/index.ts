@@ -24,3 +24,5 @@ export * from "./dockerfile/apply-changes.js";
 export * from "./dockerfile/apply-instruction.js";
 export * from "./dockerfile/expose-ports.js";
 export * from "./template/compile-format.js";
+export * from "./container/container-state.js";
+export * from "./container/runtime-defaults.js";
