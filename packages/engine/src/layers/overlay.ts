@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { BerthError } from "@berth/core";
 import { execa } from "execa";
 import { listMountPoints } from "../storage/mountinfo.js";
@@ -69,7 +69,7 @@ export function planOverlayMount(request: OverlayMountRequest): OverlayMountPlan
 
 export async function mountOverlay(plan: OverlayMountPlan, target: string): Promise<void> {
   checkPath(target, "target");
-  if (plan.options.includes(`:${EMPTY_LOWER}`)) await mkdir(join(plan.cwd, EMPTY_LOWER), { recursive: true, mode: 0o755 });
+  if (plan.options.endsWith(`:${EMPTY_LOWER}`)) await mkdir(join(plan.cwd, EMPTY_LOWER), { recursive: true, mode: 0o755 });
   await mkdir(target, { recursive: true, mode: 0o755 });
   const result = await execa("mount", ["-t", "overlay", "overlay", "-o", plan.options, target], {
     cwd: plan.cwd,
@@ -83,8 +83,9 @@ export async function mountOverlay(plan: OverlayMountPlan, target: string): Prom
 
 /** Unmounts `target`; a no-op when nothing is mounted there (cleanup must be idempotent). */
 export async function unmount(target: string): Promise<void> {
-  if (!(await listMountPoints()).includes(target)) return;
-  const result = await execa("umount", [target], { reject: false, env: { LC_ALL: "C" } });
+  const path = resolve(target);
+  if (!(await listMountPoints()).includes(path)) return;
+  const result = await execa("umount", [path], { reject: false, env: { LC_ALL: "C" } });
   if (result.exitCode !== 0) {
     throw new BerthError("INTERNAL", `unmounting ${target} failed: ${result.stderr || result.message}`);
   }

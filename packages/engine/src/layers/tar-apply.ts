@@ -41,6 +41,7 @@ import { makeSpecialNodes, restoreXattrs, type SpecialNodeOp } from "./host-tool
 import { cleanEntryName, RootResolver } from "./in-root.js";
 import type { TarEntry } from "./tar-reader.js";
 import { TarReader } from "./tar-reader.js";
+import { AUFS_META_PREFIX, isOverlayPrivateXattr, OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } from "./whiteouts.js";
 
 export interface ApplyLayerOptions {
   /** Called with the number of uncompressed tar bytes consumed, chunk by chunk. */
@@ -54,16 +55,7 @@ export interface ApplyLayerResult {
   size: number;
 }
 
-const WHITEOUT_PREFIX = ".wh.";
-const AUFS_META_PREFIX = ".wh..wh.";
-const OPAQUE_MARKER = ".wh..wh..opq";
-export const OPAQUE_XATTR = "trusted.overlay.opaque";
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-
-/** overlayfs's private xattrs are never taken from a tar (only the opaque marker sets one). */
-export function isOverlayPrivateXattr(name: string): boolean {
-  return name.startsWith("trusted.overlay.") || name.startsWith("user.overlay.");
-}
 
 /**
  * Extracts a layer tar (plain, gzip, zstd, xz or bzip2) into `targetDir`, an empty fresh

@@ -32,6 +32,7 @@ async function makeUpper(dir: string): Promise<string> {
     setfattr -n trusted.overlay.opaque -v y opaque; echo kept > opaque/sub/kept
     setfattr -n trusted.overlay.origin -v 0x00fb etc
     echo deep > "$2/$2/file"; echo u > 'ünï/ïnside'; chown 3000000:3000001 'ünï/ïnside'
+    setfattr -n user.ü -v 0x00ff 'ünï/ïnside'; printf n > "$(printf 'new\nline')"; setfattr -n user.k -v v "$(printf 'new\nline')"
     find . -exec touch -h -d '2020-01-02 03:04:05.75' {} +
   `;
   await execa("sh", ["-c", script, "sh", upper, LONG]);
@@ -84,6 +85,7 @@ describe("writeLayerTarFromUpper", () => {
       "etc/config",
       ".wh.gone",
       "long-link",
+      "new\nline",
       "opaque/",
       "opaque/.wh..wh..opq",
       "opaque/sub/",

@@ -2,8 +2,8 @@ import { closeSync, constants, lstatSync, openSync, readdirSync, readlinkSync, t
 import { resolve } from "node:path";
 import { BerthError } from "@berth/core";
 import { dumpXattrs } from "./host-tools.js";
-import { isOverlayPrivateXattr, OPAQUE_XATTR } from "./tar-apply.js";
 import { TarWriter, type TarOutput, type TarWriterEntry } from "./tar-writer.js";
+import { isOverlayPrivateXattr, OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } from "./whiteouts.js";
 
 // An overlay upperdir back to a canonical layer tar (formats.md §4.2, Docker's conversion):
 // char device 0/0 → empty `.wh.<name>` (0600); a directory with trusted.overlay.opaque=y → the
@@ -86,7 +86,7 @@ export async function writeLayerTarFromUpper(
     };
     if (stats.isCharacterDevice() && stats.rdev === 0) {
       // An overlay whiteout (the kernel may share one inode between several: never a hard link).
-      await writer.add({ ...common, name: `${parentPrefix(rel)}.wh.${baseName(rel)}`, type: "file", mode: 0o600, size: 0 });
+      await writer.add({ ...common, name: `${parentPrefix(rel)}${WHITEOUT_PREFIX}${baseName(rel)}`, type: "file", mode: 0o600, size: 0 });
       continue;
     }
     const all = xattrsByPath.get(path);
@@ -94,7 +94,7 @@ export async function writeLayerTarFromUpper(
     if (stats.isDirectory()) {
       await writer.add({ ...common, name: rel, type: "dir", xattrs });
       if (all?.get(OPAQUE_XATTR)?.toString() === "y") {
-        await writer.add({ ...common, name: `${rel}/.wh..wh..opq`, type: "file", size: 0 });
+        await writer.add({ ...common, name: `${rel}/${OPAQUE_MARKER}`, type: "file", size: 0 });
       }
       continue;
     }
