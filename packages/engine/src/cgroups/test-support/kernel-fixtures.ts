@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { access } from "node:fs/promises";
+import { access, mkdtemp, rmdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, expect } from "vitest";
 import type { CgroupLayout } from "../cgroup-driver.js";
 import { createFsCgroupHost } from "../cgroup-host.js";
@@ -82,6 +84,42 @@ export function useCgroupFixtures(layoutOf: () => CgroupLayout) {
       child.stdout?.resume();
       if (!joined || child.pid === undefined) throw new Error(`the process could not join ${group.relativePath}: ${stderr}`);
       return { child, pid: child.pid, exited, stderr: () => stderr };
+    },
+  };
+}
+
+/** Whether the mount at `path` is read-write, from /proc/self/mounts (the last mount there wins). */
+function isMountWritable(mountsText: string, path: string): boolean {
+  const line = mountsText.split("\n").filter((entry) => entry.split(" ")[1] === path).at(-1);
+  return line?.split(" ")[3]?.split(",").includes("rw") ?? false;
+}
+
+/**
+ * The cgroup2 hierarchy to test the v2 paths on: the host's own mount when it is there and
+ * writable, else a private `mount -t cgroup2` on a temp dir (unmounted by `release`). Throws
+ * when even that fails: the v2 tests never skip.
+ */
+export async function acquireUnifiedMount(detected: CgroupLayout): Promise<{ path: string; release(): Promise<void> }> {
+  const mountsText = readFileSync("/proc/self/mounts", "utf8");
+  const existing = detected.version === 2 ? detected.path : detected.unifiedPath;
+  if (existing !== undefined && isMountWritable(mountsText, existing)) return { path: existing, release: async () => {} };
+  return mountPrivateCgroup2();
+}
+
+/** A private cgroup2 mount on a fresh temp dir (the same single hierarchy, seen from elsewhere). */
+export async function mountPrivateCgroup2(): Promise<{ path: string; release(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "berth-cgroup2-"));
+  try {
+    execFileSync("mount", ["-t", "cgroup2", "none", dir], { stdio: "pipe" });
+  } catch (error) {
+    await rmdir(dir);
+    throw new Error(`cannot mount a private cgroup2 for the v2 kernel tests: ${String(error)}`);
+  }
+  return {
+    path: dir,
+    async release() {
+      execFileSync("umount", [dir]);
+      await rmdir(dir);
     },
   };
 }
