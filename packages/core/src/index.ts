@@ -26,3 +26,6 @@ export * from "./dockerfile/expose-ports.js";
 export * from "./template/compile-format.js";
 export * from "./container/container-state.js";
 export * from "./container/runtime-defaults.js";
+export * from "./container/run-options.js";
+export * from "./container/capabilities.js";
+export * from "./container/mount-specs.js";
