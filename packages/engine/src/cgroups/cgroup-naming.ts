@@ -2,7 +2,7 @@ import { invalidArgument } from "@berth/core";
 import type { CgroupLayout } from "./cgroup-driver.js";
 
 /** The v1 controllers a container's cgroup is made under (ARCHITECTURE.md, "Running a container"). */
-export const V1_MANAGED_CONTROLLERS = ["memory", "cpu", "cpuacct", "pids", "freezer", "devices"] as const;
+const V1_MANAGED_CONTROLLERS = ["memory", "cpu", "cpuacct", "pids", "freezer", "devices"] as const;
 
 /**
  * Hierarchies without limits that systemd uses to track a service's processes on v1 and hybrid
@@ -43,7 +43,7 @@ export function rootCgroupName(rootHash: string): string {
 }
 
 /** Hierarchy roots a v1 layout puts berth's groups in: [key, mount] deduplicated by mount. */
-export function v1Hierarchies(layout: Extract<CgroupLayout, { version: 1 }>): Array<[string, string]> {
+function v1Hierarchies(layout: Extract<CgroupLayout, { version: 1 }>): Array<[string, string]> {
   const seen = new Set<string>();
   const result: Array<[string, string]> = [];
   const keys: Array<[string, string | undefined]> = [
