@@ -4,7 +4,7 @@ import { BerthError, chainIds, parseImageConfig, parseReference, type ByteSource
 import type { EngineContext } from "../engine-context.js";
 import { countBytes, openByteSource } from "../images/byte-source.js";
 import { registerImage } from "../images/image-register.js";
-import { commitLayerChain, discardStagedLayers, stageLayer, type StagedLayer } from "../images/layer-store.js";
+import { commitLayerChain, discardStagedLayers, stageLayer, type ChainLayer, type StagedLayer } from "../images/layer-store.js";
 import { imageStoreLock } from "../images/store-lock.js";
 import { openDecompressed } from "../layers/decompress.js";
 import { withLock } from "../storage/lock.js";
@@ -64,7 +64,7 @@ async function imageExists(ctx: EngineContext, id: string): Promise<boolean> {
 interface PreparedImage {
   configBytes: Uint8Array;
   config: ImageConfig;
-  chain: { diffId: string; staged?: StagedLayer }[];
+  chain: ChainLayer[];
   tags: string[];
   parentId?: string;
 }
@@ -78,22 +78,26 @@ async function prepareImage(ctx: EngineContext, image: ArchiveImage, staged: Map
     throw invalidArchive(`layers length mismatch: the config names ${diffIds.length}, the manifest ${image.layerPaths.length}`);
   }
   const ids = chainIds(diffIds);
-  const chain: { diffId: string; staged?: StagedLayer }[] = [];
+  const chain: ChainLayer[] = [];
   for (const [index, path] of image.layerPaths.entries()) {
     const diffId = diffIds[index]!;
     const chainId = ids[index]!;
+    const stage = async () => {
+      const opened = await openDecompressed(createReadStream(path, { highWaterMark: 1 << 20 }));
+      const layer = await stageLayer(ctx, opened.stream, opened.compression === "none" ? { tarFile: path } : {});
+      staged.set(chainId, layer);
+      if (layer.diffId !== diffId) {
+        throw new BerthError("DATA_CORRUPTED", `invalid diffID for layer ${index}: calculated ${layer.diffId}, expected ${diffId}`);
+      }
+      return layer;
+    };
     const already = staged.get(chainId);
     if (already || (await ctx.client.layer.count({ where: { nodeId: ctx.nodeId, chainId } })) > 0) {
-      chain.push({ diffId, ...(already ? { staged: already } : {}) });
+      // stored now, but an rmi elsewhere may remove it before the commit: then stage it after all
+      chain.push({ diffId, ...(already ? { staged: already } : { restage: stage }) });
       continue;
     }
-    const opened = await openDecompressed(createReadStream(path, { highWaterMark: 1 << 20 }));
-    const layer = await stageLayer(ctx, opened.stream, opened.compression === "none" ? { tarFile: path } : {});
-    staged.set(chainId, layer);
-    if (layer.diffId !== diffId) {
-      throw new BerthError("DATA_CORRUPTED", `invalid diffID for layer ${index}: calculated ${layer.diffId}, expected ${diffId}`);
-    }
-    chain.push({ diffId, staged: layer });
+    chain.push({ diffId, staged: await stage() });
   }
   return { configBytes, config, chain, tags: image.tags, ...(image.parentId ? { parentId: image.parentId } : {}) };
 }

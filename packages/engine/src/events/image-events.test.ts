@@ -69,7 +69,7 @@ describe("image events", () => {
     await temp.engine.images.import({ kind: "stream", stream: bytesOf(await fileLayer("f/g", "follow")) }, { reference: "localhost/follow:1" });
     const controller = new AbortController();
     const seen: BerthEvent[] = [];
-    let sawBob: () => void;
+    let sawBob = () => {};
     const bobSeen = new Promise<void>((resolve) => (sawBob = resolve));
     const following = (async () => {
       const query = { since: new Date(), follow: true, filters: { event: ["tag"] }, signal: controller.signal };

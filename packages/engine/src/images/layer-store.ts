@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { link, mkdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { chainIds } from "@berth/core";
+import { BerthError, chainIds } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { applyLayerTar } from "../layers/tar-apply.js";
 import { createLayerLink, layerDir } from "../layers/layer-dirs.js";
@@ -12,6 +12,13 @@ export interface StagedLayer {
   diffId: string;
   size: number;
   stagingDir: string;
+}
+
+/** One layer of a chain to commit: staged, or expected stored (then `restage` can bring it back). */
+export interface ChainLayer {
+  diffId: string;
+  staged?: StagedLayer;
+  restage?: () => Promise<StagedLayer>;
 }
 
 export interface StoredLayer {
@@ -65,11 +72,13 @@ export async function discardStagedLayers(layers: (StagedLayer | undefined)[]): 
  * Make a chain of layers visible, base first. Call under the image store lock. A layer whose
  * chain is already stored keeps the stored copy and its staged copy is dropped; the others are
  * renamed into layers/<chain>, their tar into blobs/, then a short link, and the row goes last.
- * A layer that is neither stored nor staged is a CONFLICT (it was removed meanwhile): retry.
+ * A layer that was stored when the caller chose not to stage it may have been removed meanwhile
+ * (rmi, prune in another process): it is staged now through `restage` when the caller can (still
+ * under the lock, a rare path), else that is a CONFLICT: retry.
  */
 export async function commitLayerChain(
   ctx: EngineContext,
-  chain: { diffId: string; staged?: StagedLayer }[],
+  chain: ChainLayer[],
 ): Promise<StoredLayer[]> {
   const ids = chainIds(chain.map((layer) => layer.diffId));
   const stored: StoredLayer[] = [];
@@ -83,7 +92,8 @@ export async function commitLayerChain(
       stored.push({ chainId, diffId: layer.diffId, size: Number(existing.size) });
       continue;
     }
-    if (!layer.staged) throw new Error(`layer ${chainId} vanished while it was being used; retry`);
+    layer.staged ??= await layer.restage?.();
+    if (!layer.staged) throw new BerthError("CONFLICT", `layer ${chainId} was removed while it was being used; retry`);
     await moveStagedLayer(ctx, chainId, layer.staged);
     const link = basename(await createLayerLink(ctx.paths.root, chainId));
     await ctx.client.layer.create({

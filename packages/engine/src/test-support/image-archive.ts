@@ -44,7 +44,8 @@ export function chainIdsOf(diffIds: string[]): string[] {
 export function makeImage(spec: ImageSpec): BuiltImage {
   const diffIds = spec.layers.map((layer) => sha256(layer));
   const created = spec.created ?? defaultCreated;
-  const history = (spec.history ?? spec.layers.map((_, index) => ({ created_by: `/bin/sh -c #(nop) ADD file:layer${index} in / ` }))).map(
+  const defaultHistory: HistorySpec[] = spec.layers.map((_, index) => ({ created_by: `/bin/sh -c #(nop) ADD file:layer${index} in / ` }));
+  const history = (spec.history ?? defaultHistory).map(
     (entry) => ({ created: entry.created ?? created, ...entry }),
   );
   const config = {
