@@ -29,3 +29,6 @@ export * from "./container/runtime-defaults.js";
 export * from "./container/run-options.js";
 export * from "./container/capabilities.js";
 export * from "./container/mount-specs.js";
+export * from "./container/container-config.js";
+export * from "./container/resolve-user.js";
+export * from "./container/go-strconv.js";
