@@ -32,19 +32,20 @@ export interface CgroupLimits {
   /** Most tasks (`--pids-limit`); 0 or -1 = unlimited. */
   pidsLimit?: number;
   /**
-   * Rules appended after berth's defaults on v1 (`--device`, `--device-cgroup-rule`;
-   * `{ allow: true, type: "a" }` for `--privileged`). v2 has no devices controller.
+   * The complete, ordered device rules (v1 only; v2 has no devices controller): core's start plan
+   * carries docker's and runc's defaults plus `--device` / `--device-cgroup-rule` (or allow-all
+   * for `--privileged`), and its `DeviceRule` fits this type. Unset: `FALLBACK_DEVICE_RULES`.
    */
   devices?: readonly CgroupDeviceRule[];
 }
 
 /**
- * Docker's default device cgroup (formats.md §9): deny everything, then allow zero, null,
- * urandom, random, tty and console; plus /dev/full (one of the runtime-spec default nodes the
- * rootfs binds in, which would otherwise be unusable) and ptys (`/dev/pts/*` and `/dev/ptmx`);
- * then deny fuse.
+ * The rules used when the caller gives none. Docker's default device cgroup (formats.md §9):
+ * deny everything, then allow zero, null, urandom, random, tty and console; plus /dev/full (one
+ * of the runtime-spec default nodes the rootfs binds in, which would otherwise be unusable) and
+ * ptys (`/dev/pts/*` and `/dev/ptmx`); then deny fuse.
  */
-export const DEFAULT_DEVICE_RULES: readonly CgroupDeviceRule[] = [
+export const FALLBACK_DEVICE_RULES: readonly CgroupDeviceRule[] = [
   { allow: false, type: "a" },
   { allow: true, type: "c", major: 1, minor: 5, access: "rwm" },
   { allow: true, type: "c", major: 1, minor: 3, access: "rwm" },

@@ -46,10 +46,23 @@ describe("planCgroupCreate on v1", () => {
     expect(plan.ops).toContainEqual(write(`/sys/fs/cgroup/cpu,cpuacct/berth-${HASH}/c0ffee/cpu.cfs_period_us`, "100000"));
   });
 
-  it("writes only device rules without limits, and appends the container's own rules", () => {
-    const plan = planCgroupCreate(V1, HASH, "c0ffee", { devices: [{ allow: true, type: "c", major: 10, minor: 200, access: "rw" }, { allow: true, type: "b", major: 8, minor: "*" }] });
-    const writes = plan.ops.filter((op) => op.op === "write").map((op) => (op.op === "write" ? op.value : ""));
-    expect(writes).toEqual([...DEVICE_LINES.map(([, line]) => line), "c 10:200 rw", "b 8:* rwm"]);
+  it("writes only the fallback device rules without limits", () => {
+    const writes = planCgroupCreate(V1, HASH, "c0ffee", {}).ops.filter((op) => op.op === "write");
+    expect(writes).toEqual(DEVICE_LINES.map(([kind, line]) => write(`/sys/fs/cgroup/devices/berth-${HASH}/c0ffee/devices.${kind}`, line)));
+  });
+
+  it("writes the caller's complete device rules instead, in order", () => {
+    const plan = planCgroupCreate(V1, HASH, "c0ffee", {
+      devices: [
+        { allow: false, type: "a", major: "*", minor: "*", access: "rwm" },
+        { allow: true, type: "c", major: "*", minor: "*", access: "m" },
+        { allow: true, type: "c", major: 10, minor: 200, access: "rw" },
+        { allow: true, type: "b", major: 8, minor: "*" },
+      ],
+    });
+    expect(plan.ops.filter((op) => op.op === "write").map((op) => `${op.path.split("/").at(-1)} ${op.op === "write" ? op.value : ""}`)).toEqual([
+      "devices.deny a", "devices.allow c *:* m", "devices.allow c 10:200 rw", "devices.allow b 8:* rwm",
+    ]);
   });
 
   it("gives memory+swap docker's defaults: twice the memory when unset, -1 for unlimited", () => {

@@ -2,7 +2,7 @@ import { BerthError } from "@berth/core";
 import type { CgroupLayout } from "./cgroup-driver.js";
 import { errnoCode, type CgroupHost } from "./cgroup-host.js";
 import {
-  DEFAULT_DEVICE_RULES, cpuSharesToWeight, effectiveMemorySwap, formatDeviceRule, validateCgroupLimits, type CgroupLimits,
+  FALLBACK_DEVICE_RULES, cpuSharesToWeight, effectiveMemorySwap, formatDeviceRule, validateCgroupLimits, type CgroupLimits,
 } from "./cgroup-limits.js";
 import { containerCgroup, monitorsCgroup, type CgroupGroup } from "./cgroup-naming.js";
 
@@ -55,7 +55,7 @@ function planV1Limits(group: CgroupGroup, limits: CgroupLimits): CgroupOp[] {
   if ((limits.pidsLimit ?? 0) > 0) write(`${dir("pids", "PIDs limit")}/pids.max`, limits.pidsLimit ?? 0);
   const devices = group.controllerDirs.devices;
   if (devices !== undefined) {
-    for (const rule of [...DEFAULT_DEVICE_RULES, ...(limits.devices ?? [])]) {
+    for (const rule of limits.devices ?? FALLBACK_DEVICE_RULES) {
       write(`${devices}/devices.${rule.allow ? "allow" : "deny"}`, formatDeviceRule(rule));
     }
   }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_DEVICE_RULES } from "@berth/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { probeCgroupLayout, type CgroupV1Layout } from "./cgroup-driver.js";
 import { freezeCgroup, isCgroupFrozen, thawCgroup } from "./cgroup-freezer.js";
@@ -195,6 +196,28 @@ describe("cgroup v1 on the real kernel", () => {
       );
       const { code } = await probe.exited;
       expect(code, probe.stderr()).toBe(2);
+      expect(probe.stderr()).toMatch(/Operation not permitted/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes core's default device rules as the engine passes them", async () => {
+    const { group } = await createContainer({ devices: DEFAULT_DEVICE_RULES });
+    const list = file(group, "devices", "devices.list").split("\n");
+    expect(list).toContain("c 1:3 rwm");
+    expect(list).not.toContain("a *:* rwm");
+    const canMknod = DEFAULT_DEVICE_RULES.some((rule) => rule.allow && rule.type === "c" && rule.major === "*" && rule.minor === "*" && rule.access.includes("m"));
+    const dir = await mkdtemp(join(tmpdir(), "berth-cgroup-dev-"));
+    try {
+      execFileSync("mknod", [join(dir, "kmsg"), "c", "1", "11"]);
+      const probe = await fixtures.startIn(
+        group,
+        `: < /dev/null || exit 3
+         mknod ${dir}/made c 1 11 2>/dev/null; [ $? = ${canMknod ? 0 : 1} ] || exit 6
+         : < ${dir}/kmsg`,
+      );
+      expect((await probe.exited).code, probe.stderr()).toBe(2);
       expect(probe.stderr()).toMatch(/Operation not permitted/);
     } finally {
       await rm(dir, { recursive: true, force: true });
