@@ -1,0 +1,36 @@
+/* berth-init: the one piece of berth in C, for what util-linux cannot do.
+   Subcommands: monitor (the per-container supervisor), init (the last step of a container start,
+   after pivot_root), exec (a process in a running container). See README.md. */
+#include <stdio.h>
+#include <string.h>
+
+#include "exec.h"
+#include "monitor.h"
+#include "privs.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: berth-init monitor [options] -- ARGV...\n"
+    "       berth-init init [options] -- ARGV...\n"
+    "       berth-init exec --target PID [options] -- ARGV...\n"
+    "(see native/README.md in berth's engine package)\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        fail(EINVAL, "no subcommand");
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "monitor") == 0)
+        return cmd_monitor(argc - 1, argv + 1);
+    if (strcmp(sub, "init") == 0)
+        return cmd_init(argc - 1, argv + 1);
+    if (strcmp(sub, "exec") == 0)
+        return cmd_exec(argc - 1, argv + 1);
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fail(EINVAL, "unknown subcommand %s", sub);
+}
