@@ -1,136 +1,145 @@
-// A cross-process lock without flock: a file created with O_EXCL that holds its owner's pid.
-// A lock whose owner died is broken, under a second short-lived lock so that two waiters can
-// never both break it and then both believe they own it.
-import { randomUUID } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BerthError } from "@berth/core";
 
+// Cross-process exclusive locks (Node has no flock), used for migrations here and for the
+// engine's store and object mutations. A lock is a file holding {pid, startTime, token}; it appears
+// atomically with its content (written to a temp name, then link(2), which fails with EEXIST
+// when the lock is held). The start time from /proc/<pid>/stat tells a recycled pid from the
+// owner, so a lock whose owner is dead is recovered. Not reentrant: a nested withLock on the
+// same name waits for itself until the timeout.
+//
+// Recovery moves the stale file aside with rename(2) and checks it moved the file it judged
+// stale; if a live lock was moved instead (another waiter recovered first and a third process
+// took the lock in that window) it is linked back. The remaining window needs three
+// processes racing within microseconds after a crash.
+
 export interface LockFileOptions {
-  /** Give up waiting for a live owner after this long; default 5 minutes. */
+  /** How long to wait for a live holder, in ms (default 30 s). */
   timeoutMs?: number;
 }
 
-/** Tokens of the locks this process holds: a lock naming our own pid but another token is stale. */
-const heldTokens = new Set<string>();
-/** An empty lock file (its owner died between create and write) is stale after this long. */
-const emptyLockGraceMs = 10_000;
-
-export async function withLockFile<T>(path: string, use: () => Promise<T>, options: LockFileOptions = {}): Promise<T> {
-  const token = await acquireLockFile(path, options.timeoutMs ?? 300_000);
-  try {
-    return await use();
-  } finally {
-    releaseLockFile(path, token);
-  }
+interface LockContent {
+  pid: number;
+  startTime: number;
+  token: string;
 }
 
-async function acquireLockFile(path: string, timeoutMs: number): Promise<string> {
-  const token = `${process.pid} ${randomUUID()}`;
-  const deadline = Date.now() + timeoutMs;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Start time of a live process in clock ticks since boot (field 22 of /proc/<pid>/stat). */
+export async function processStartTime(pid: number): Promise<number | undefined> {
+  let stat: string;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (error) {
-    throw new BerthError("UNAVAILABLE", `cannot create lock ${path}: ${(error as Error).message}`, { cause: error });
+    stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
   }
-  for (let pollMs = 10; ; pollMs = Math.min(pollMs * 2, 200)) {
-    if (tryCreate(path, token)) {
-      heldTokens.add(token);
-      return token;
+  // The command name (field 2) may hold spaces and parentheses: fields resume after the last ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const state = fields[0];
+  if (state === "Z" || state === "X") return undefined;
+  const startTime = Number(fields[19]);
+  return Number.isFinite(startTime) ? startTime : undefined;
+}
+
+let ownStartTime: number | undefined;
+
+async function ownerIdentity(): Promise<{ pid: number; startTime: number }> {
+  ownStartTime ??= await processStartTime(process.pid);
+  if (ownStartTime === undefined) throw new BerthError("INTERNAL", "cannot read /proc/self/stat");
+  return { pid: process.pid, startTime: ownStartTime };
+}
+
+function parseContent(text: string): LockContent | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockContent>;
+    if (typeof value.pid === "number" && typeof value.startTime === "number" && typeof value.token === "string") {
+      return value as LockContent;
     }
-    const owner = readOwner(path);
-    if (owner !== undefined && !isOwnerAlive(path, owner)) {
-      breakStaleLock(path, owner);
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new BerthError("UNAVAILABLE", `timed out waiting for lock ${path}, held by ${owner || "an unknown process"}`, {
-        hint: `remove ${path} if no berth process is running`,
-      });
-    }
-    await sleep(pollMs);
+  } catch {
+    // fall through: unreadable content means the writer died before fsync (host crash)
   }
+  return undefined;
 }
 
-function releaseLockFile(path: string, token: string): void {
-  heldTokens.delete(token);
-  if (readOwner(path) === token) unlinkSync(path);
-}
-
-/** Creates path holding content, or returns false when it exists. */
-function tryCreate(path: string, content: string): boolean {
-  let fd: number;
+async function readLockFile(path: string): Promise<string | undefined> {
   try {
-    fd = openSync(path, "wx", 0o644);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw new BerthError("UNAVAILABLE", `cannot create lock ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-/** The lock's content ("<pid> <token>"), or undefined when there is no lock. */
-function readOwner(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
 }
 
-function isOwnerAlive(path: string, owner: string): boolean {
-  const pid = Number(owner.split(" ")[0]);
-  if (owner === "" || !Number.isInteger(pid) || pid <= 0) return isRecent(path);
-  if (pid === process.pid) return heldTokens.has(owner);
+async function isStale(content: LockContent | undefined): Promise<boolean> {
+  if (content === undefined) return true;
+  return (await processStartTime(content.pid)) !== content.startTime;
+}
+
+async function recoverStaleLock(path: string, staleText: string): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(6).toString("hex")}`;
   try {
-    process.kill(pid, 0);
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  if ((await readLockFile(aside)) !== staleText) {
+    await link(aside, path).catch(() => undefined);
+  }
+  await unlink(aside);
+}
+
+async function tryCreate(path: string, text: string): Promise<boolean> {
+  const temp = `${path}.new-${process.pid}-${randomBytes(6).toString("hex")}`;
+  await writeFile(temp, text, { mode: 0o644, flag: "wx" });
+  try {
+    await link(temp, path);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function isRecent(path: string): boolean {
-  try {
-    return Date.now() - statSync(path).mtimeMs < emptyLockGraceMs;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Removes the lock if it still holds staleOwner. Breakers serialize on path.break; a breaker
- * that died inside this microsecond-long section is itself removed once its pid is gone.
- */
-function breakStaleLock(path: string, staleOwner: string): void {
-  const breakerPath = `${path}.break`;
-  const token = `${process.pid} ${randomUUID()}`;
-  if (!tryCreate(breakerPath, token)) {
-    const breaker = readOwner(breakerPath);
-    if (breaker !== undefined && !isOwnerAlive(breakerPath, breaker)) unlinkIfOwnedBy(breakerPath, breaker);
-    return;
-  }
-  heldTokens.add(token);
-  try {
-    unlinkIfOwnedBy(path, staleOwner);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
   } finally {
-    heldTokens.delete(token);
-    unlinkSync(breakerPath);
+    await unlink(temp);
   }
 }
 
-function unlinkIfOwnedBy(path: string, owner: string): void {
-  if (readOwner(path) !== owner) return;
+async function acquire(path: string, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  for (;;) {
+    if (await tryCreate(path, text)) return;
+    const holderText = await readLockFile(path);
+    if (holderText === undefined) continue;
+    const holder = parseContent(holderText);
+    if (await isStale(holder)) {
+      await recoverStaleLock(path, holderText);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new BerthError(
+        "UNAVAILABLE",
+        `timed out after ${timeoutMs} ms waiting for lock ${path} held by pid ${holder?.pid ?? "unknown"}`,
+        { hint: "another berth process is changing the same object; retry when it has finished" },
+      );
+    }
+    await sleep(delay + Math.random() * (delay / 2));
+    delay = Math.min(Math.ceil(delay * 1.5), 200);
+  }
+}
+
+/** Runs `fn` while holding the exclusive lock file `path` (its directory is created if missing). */
+export async function withLockFile<T>(path: string, fn: () => Promise<T> | T, options: LockFileOptions = {}): Promise<T> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+  const content: LockContent = { ...(await ownerIdentity()), token: randomBytes(8).toString("hex") };
+  const text = JSON.stringify(content);
+  await acquire(path, text, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return await fn();
+  } finally {
+    if ((await readLockFile(path)) === text) await unlink(path);
   }
 }

@@ -1,153 +1,20 @@
-import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { BerthError } from "@berth/core";
+import { withLockFile, type LockFileOptions } from "@berth/db";
 
-// Cross-process exclusive locks for per-object and store-wide mutations (Node has no flock).
-// A lock is the file <lockDir>/<name>.lock holding {pid, startTime, token}; it appears
-// atomically with its content (written to a temp name, then link(2), which fails with EEXIST
-// when the lock is held). The start time from /proc/<pid>/stat tells a recycled pid from the
-// owner, so a lock whose owner is dead is recovered. Not reentrant: a nested withLock on the
-// same name waits for itself until the timeout.
-//
-// Recovery moves the stale file aside with rename(2) and checks it moved the file it judged
-// stale; if a live lock was moved instead (another waiter recovered first and a third process
-// took the lock in that window) it is linked back. The remaining window needs three
-// processes racing within microseconds after a crash.
-
-export interface LockOptions {
-  /** How long to wait for a live holder, in ms (default 30 s). */
-  timeoutMs?: number;
-}
-
-interface LockContent {
-  pid: number;
-  startTime: number;
-  token: string;
-}
+// Named locks of one root, one file each under <lockDir> (/run/berth/<hash>/locks): the
+// engine's store-wide and per-object mutations. The lock file itself is @berth/db's, which
+// migrations use too.
 
 const LOCK_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/;
-const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Start time of a live process in clock ticks since boot (field 22 of /proc/<pid>/stat). */
-export async function processStartTime(pid: number): Promise<number | undefined> {
-  let stat: string;
-  try {
-    stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) may hold spaces and parentheses: fields resume after the last ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const state = fields[0];
-  if (state === "Z" || state === "X") return undefined;
-  const startTime = Number(fields[19]);
-  return Number.isFinite(startTime) ? startTime : undefined;
-}
-
-let ownStartTime: number | undefined;
-
-async function ownerIdentity(): Promise<{ pid: number; startTime: number }> {
-  ownStartTime ??= await processStartTime(process.pid);
-  if (ownStartTime === undefined) throw new BerthError("INTERNAL", "cannot read /proc/self/stat");
-  return { pid: process.pid, startTime: ownStartTime };
-}
-
-function parseContent(text: string): LockContent | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<LockContent>;
-    if (typeof value.pid === "number" && typeof value.startTime === "number" && typeof value.token === "string") {
-      return value as LockContent;
-    }
-  } catch {
-    // fall through: unreadable content means the writer died before fsync (host crash)
-  }
-  return undefined;
-}
-
-async function readLockFile(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
-async function isStale(content: LockContent | undefined): Promise<boolean> {
-  if (content === undefined) return true;
-  return (await processStartTime(content.pid)) !== content.startTime;
-}
-
-async function recoverStaleLock(path: string, staleText: string): Promise<void> {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(6).toString("hex")}`;
-  try {
-    await rename(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  if ((await readLockFile(aside)) !== staleText) {
-    await link(aside, path).catch(() => undefined);
-  }
-  await unlink(aside);
-}
-
-async function tryCreate(path: string, text: string): Promise<boolean> {
-  const temp = `${path}.new-${process.pid}-${randomBytes(6).toString("hex")}`;
-  await writeFile(temp, text, { mode: 0o644, flag: "wx" });
-  try {
-    await link(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    await unlink(temp);
-  }
-}
-
-async function acquire(path: string, name: string, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 5;
-  for (;;) {
-    if (await tryCreate(path, text)) return;
-    const holderText = await readLockFile(path);
-    if (holderText === undefined) continue;
-    const holder = parseContent(holderText);
-    if (await isStale(holder)) {
-      await recoverStaleLock(path, holderText);
-      continue;
-    }
-    if (Date.now() >= deadline) {
-      throw new BerthError(
-        "UNAVAILABLE",
-        `timed out after ${timeoutMs} ms waiting for lock "${name}" held by pid ${holder?.pid ?? "unknown"}`,
-        { hint: "another berth process is changing the same object; retry when it has finished" },
-      );
-    }
-    await sleep(delay + Math.random() * (delay / 2));
-    delay = Math.min(Math.ceil(delay * 1.5), 200);
-  }
-}
 
 /** Runs `fn` while holding the exclusive lock `name` in `lockDir` (created if missing). */
 export async function withLock<T>(
   lockDir: string,
   name: string,
   fn: () => Promise<T> | T,
-  options: LockOptions = {},
+  options: LockFileOptions = {},
 ): Promise<T> {
   if (!LOCK_NAME.test(name)) throw new BerthError("INVALID_ARGUMENT", `invalid lock name ${JSON.stringify(name)}`);
-  await mkdir(lockDir, { recursive: true, mode: 0o755 });
-  const path = join(lockDir, `${name}.lock`);
-  const content: LockContent = { ...(await ownerIdentity()), token: randomBytes(8).toString("hex") };
-  const text = JSON.stringify(content);
-  await acquire(path, name, text, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  try {
-    return await fn();
-  } finally {
-    if ((await readLockFile(path)) === text) await unlink(path);
-  }
+  return withLockFile(join(lockDir, `${name}.lock`), fn, options);
 }
