@@ -11,6 +11,11 @@
  * nodes start as empty placeholder files and xattrs are queued, and the end of the stream
  * makes them all with one spawn each. Nothing spawns per regular file.
  *
+ * Files are written with synchronous fs calls: one sequential writer gains nothing from the
+ * thread pool but a round trip per syscall, and the event loop is held for at most one input
+ * chunk's worth of entries. Nothing is fsynced here: commitStaged flushes the finished layer
+ * with one syncfs before renaming it into place.
+ *
  * The result is overlay's native form, not the tar's AUFS form: `.wh.<name>` becomes a char
  * device 0/0 at <name>, `.wh..wh..opq` the xattr trusted.overlay.opaque=y on its directory.
  */

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { commitStaged, createStagingDir, stagingOwnerPid, sweepStaging } from "./staging.js";
 import { useTempDirs } from "./test-support/temp-dirs.js";
@@ -33,6 +34,19 @@ describe("staging", () => {
     expect(await sweepStaging(root)).toEqual([dead]);
     expect((await readdir(join(root, "tmp"))).sort()).toEqual([basename(live), "not-ours"].sort());
     expect(await sweepStaging(join(root, "missing"))).toEqual([]);
+  });
+
+  it("leaves a dead owner's entry alone while something is mounted inside it", async () => {
+    const root = await tempDir();
+    const dead = join(root, "tmp", `layer-${deadPid()}-fedcba9876543210`);
+    await mkdir(join(dead, "merged"), { recursive: true });
+    await execa("mount", ["-t", "tmpfs", "tmpfs", join(dead, "merged")]);
+    try {
+      expect(await sweepStaging(root)).toEqual([]);
+    } finally {
+      await execa("umount", [join(dead, "merged")]);
+    }
+    expect(await sweepStaging(root)).toEqual([dead]);
   });
 
   it("commits a directory once; a second writer gets 'exists' and its copy is discarded", async () => {

@@ -4,7 +4,7 @@ import { link, lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/p
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BerthError } from "@berth/core";
 import { execa } from "execa";
-import { mountPointsUnder } from "./mountinfo.js";
+import { listMountPoints } from "./mountinfo.js";
 
 // Staging: everything is written under <root>/tmp/<purpose>-<pid>-<random> and renamed into
 // place. The owner pid in the name lets a later process sweep what a dead process left behind.
@@ -57,12 +57,16 @@ export async function sweepStaging(root: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const removed: string[] = [];
-  for (const name of names) {
+  const dead = names.filter((name) => {
     const pid = stagingOwnerPid(name);
-    if (pid === undefined || isProcessAlive(pid)) continue;
+    return pid !== undefined && !isProcessAlive(pid);
+  });
+  if (dead.length === 0) return [];
+  const mounts = await listMountPoints();
+  const removed: string[] = [];
+  for (const name of dead) {
     const path = join(tmp, name);
-    if ((await mountPointsUnder(path)).length > 0) continue;
+    if (mounts.some((mount) => mount === path || mount.startsWith(`${path}/`))) continue;
     await rm(path, { recursive: true, force: true });
     removed.push(path);
   }
