@@ -32,3 +32,6 @@ export * from "./container/mount-specs.js";
 export * from "./container/container-config.js";
 export * from "./container/resolve-user.js";
 export * from "./container/go-strconv.js";
+export * from "./container/resources.js";
+export * from "./container/start-plan.js";
+export * from "./container/setup-script.js";
