@@ -40,10 +40,11 @@ pid_of() {
 
 # This instance's daemons: dockerd, containerd and shims whose command line names <dir>.
 pids_naming_dir() {
-  local f pid
+  local f pid comm
   for f in /proc/[0-9]*/comm; do
+    { read -r comm <"$f"; } 2>/dev/null || continue
+    case "$comm" in dockerd | containerd | containerd-shim*) ;; *) continue ;; esac
     pid="${f#/proc/}"; pid="${pid%/comm}"
-    [[ "$(cat "$f" 2>/dev/null)" =~ ^(dockerd|containerd|containerd-shim.*)$ ]] || continue
     tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- " $dir/" && echo "$pid"
   done
   return 0
@@ -59,11 +60,17 @@ mounts_under_dir() { # deepest first; mountinfo escapes spaces and such as \040
   done </proc/self/mountinfo | awk '{ print length($0) "\t" $0 }' | sort -rn | cut -f2-
 }
 
+is_alive() { # a zombie counts as gone: its parent may never reap it
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ "${stat##*) }" != Z* ]]
+}
+
 wait_gone() { # wait_gone SECONDS PID...
   local deadline=$((SECONDS + $1)); shift
   while ((SECONDS < deadline)); do
     local alive=0 pid
-    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in "$@"; do is_alive "$pid" && alive=1; done
     ((alive)) || return 0
     sleep 0.2
   done
