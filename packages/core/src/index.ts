@@ -35,3 +35,4 @@ export * from "./container/go-strconv.js";
 export * from "./container/resources.js";
 export * from "./container/start-plan.js";
 export * from "./container/setup-script.js";
+export * from "./container/run-flags.js";
