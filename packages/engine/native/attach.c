@@ -73,20 +73,21 @@ void attach_accept(struct attach_server *server)
     }
 }
 
-/* Parses "attach stdin=0|1 stdout=0|1 stderr=0|1"; every key is optional and defaults to 0. */
+/* Parses "attach stdin=0|1 stdout=0|1 stderr=0|1 start=0|1"; every key is optional and defaults to 0. */
 static bool parse_request(struct attach_client *client)
 {
     char *save = NULL;
     char *word = strtok_r(client->line, " ", &save);
     if (!word || strcmp(word, "attach") != 0)
         return false;
-    static const char *const keys[] = {"stdin=", "stdout=", "stderr="};
+    static const char *const keys[] = {"stdin=", "stdout=", "stderr=", "start="};
+    bool *values[] = {&client->want[0], &client->want[1], &client->want[2], &client->start};
     while ((word = strtok_r(NULL, " ", &save))) {
         bool known = false;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             size_t n = strlen(keys[k]);
             if (strncmp(word, keys[k], n) == 0 && (word[n] == '0' || word[n] == '1') && word[n + 1] == '\0') {
-                client->want[k] = word[n] == '1';
+                *values[k] = word[n] == '1';
                 known = true;
             }
         }
@@ -97,7 +98,7 @@ static bool parse_request(struct attach_client *client)
 }
 
 /* Consumes request-line bytes; returns how many were used, or -1 to drop the client. */
-static ssize_t take_request(struct attach_client *client, const char *data, size_t len)
+static ssize_t take_request(struct attach_client *client, const char *data, size_t len, const struct attach_sink *sink)
 {
     const char *nl = memchr(data, '\n', len);
     size_t take = nl ? (size_t)(nl - data) + 1 : len;
@@ -116,6 +117,8 @@ static ssize_t take_request(struct attach_client *client, const char *data, size
     if (send(client->fd, "ok\n", 3, MSG_NOSIGNAL) != 3)
         return -1;
     client->ready = true;
+    if (client->start)
+        sink->start(sink->ctx);
     return (ssize_t)take;
 }
 
@@ -172,7 +175,7 @@ void attach_read(struct attach_server *server, int i, const struct attach_sink *
     }
     for (size_t off = 0; off < (size_t)n;) {
         ssize_t used = client->ready ? take_frame(client, buf + off, (size_t)n - off, sink)
-                                     : take_request(client, buf + off, (size_t)n - off);
+                                     : take_request(client, buf + off, (size_t)n - off, sink);
         if (used < 0) {
             drop(client);
             return;

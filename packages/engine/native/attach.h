@@ -24,6 +24,7 @@ struct attach_client {
     int fd;
     bool ready; /* the request line has been read and answered */
     bool want[3]; /* stdin, stdout, stderr */
+    bool start;   /* start=1: this client releases a --wait-start child */
     char line[128];
     size_t line_len;
     unsigned char header[8];
@@ -38,6 +39,7 @@ struct attach_sink {
     void (*stdin_data)(void *ctx, const char *data, size_t len);
     void (*resize)(void *ctx, unsigned rows, unsigned cols);
     void (*close_stdin)(void *ctx);
+    void (*start)(void *ctx); /* a client with start=1 has been registered */
     void *ctx;
 };
 

@@ -36,7 +36,7 @@ static void parse_options(struct monitor_opts *o, int argc, char **argv)
     memset(o, 0, sizeof *o);
     o->log_max_size = 10 * 1024 * 1024;
     o->log_max_files = 3;
-    o->ready_fd = o->start_fd = -1;
+    o->ready_fd = -1;
     int i = 1;
     for (; i < argc; i++) {
         const char *opt = argv[i];
@@ -80,13 +80,15 @@ static void parse_options(struct monitor_opts *o, int argc, char **argv)
             strv_push(&o->exit_command, option_value(argc, argv, &i));
         } else if (strcmp(opt, "--ready-fd") == 0)
             o->ready_fd = (int)parse_num(opt, option_value(argc, argv, &i), 0, 1 << 20);
-        else if (strcmp(opt, "--start-fd") == 0)
-            o->start_fd = (int)parse_num(opt, option_value(argc, argv, &i), 0, 1 << 20);
+        else if (strcmp(opt, "--wait-start") == 0)
+            o->wait_start = true;
         else
             fail(EINVAL, "monitor: unknown option %s", opt);
     }
     if (i >= argc)
         fail(EINVAL, "monitor: no command given");
+    if (o->wait_start && !o->attach_socket)
+        fail(EINVAL, "monitor: --wait-start needs --attach-socket");
     o->argv = argv + i;
 }
 
@@ -146,7 +148,7 @@ static void write_pid_file(const char *path, pid_t pid, pid_t victim)
 }
 
 /* In the child: stdio and console socket in place, cgroups joined (errors go to the sync pipe,
-   which is closed once joined), then the start gate, then exec. */
+   which is closed once joined), then the start gate (EOF once the monitor lets go), then exec. */
 static noreturn void run_child(const struct monitor_opts *o, const int stdio[3], int console, int sync, int start)
 {
     reset_signals();
@@ -192,7 +194,9 @@ static int make_pipe(int ends[2])
 /* Starts the child; fills the monitor's side of its stdio. Returns the sync pipe's read end. */
 static int start_child(struct monitor *m, const struct monitor_opts *o)
 {
-    int out[2], err[2], in[2] = {-1, -1}, console[2] = {-1, -1}, sync[2];
+    int out[2], err[2], in[2] = {-1, -1}, console[2] = {-1, -1}, sync[2], gate[2] = {-1, -1};
+    if (o->wait_start)
+        make_pipe(gate);
     make_pipe(out);
     make_pipe(err);
     make_pipe(sync);
@@ -211,7 +215,7 @@ static int start_child(struct monitor *m, const struct monitor_opts *o)
         die(o->pidns ? "clone a new pid namespace" : "fork");
     if (pid == 0) {
         int stdio[3] = {in[0], out[1], err[1]};
-        run_child(o, stdio, console[1], sync[1], o->start_fd);
+        run_child(o, stdio, console[1], sync[1], gate[0]);
     }
     close(out[1]);
     close(err[1]);
@@ -219,8 +223,9 @@ static int start_child(struct monitor *m, const struct monitor_opts *o)
     close(in[0]);
     if (console[1] >= 0)
         close(console[1]);
-    if (o->start_fd >= 0)
-        close(o->start_fd);
+    if (gate[0] >= 0)
+        close(gate[0]);
+    m->gate_fd = gate[1];
     m->child = pid;
     m->out.fd = out[0];
     m->err.fd = err[0];
@@ -264,8 +269,6 @@ int cmd_monitor(int argc, char **argv)
         die("chdir /");
     if (opts.ready_fd >= 0)
         opts.ready_fd = fd_high(opts.ready_fd);
-    if (opts.start_fd >= 0)
-        opts.start_fd = fd_high(opts.start_fd);
 
     /* Signals are for the container (sent to its pid by the engine), not for its monitor. */
     signal(SIGHUP, SIG_IGN);

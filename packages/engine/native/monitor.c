@@ -44,7 +44,8 @@ static void flush_stdin(struct monitor *m)
 {
     int fd = stdin_target(m);
     if (fd < 0) {
-        m->pending_len = 0;
+        if (m->console_fd < 0) /* with --tty, keep it until the pty master arrives */
+            m->pending_len = 0;
         return;
     }
     while (m->pending_len > 0) {
@@ -69,7 +70,7 @@ static void flush_stdin(struct monitor *m)
 static void on_stdin(void *ctx, const char *data, size_t len)
 {
     struct monitor *m = ctx;
-    if (stdin_target(m) < 0 || m->stdin_closing)
+    if (!m->opts->keep_stdin || m->stdin_closing)
         return;
     size_t room = sizeof m->pending - m->pending_len;
     if (len > room)
@@ -96,6 +97,15 @@ static void on_close_stdin(void *ctx)
         return;
     m->stdin_closing = true;
     flush_stdin(m);
+}
+
+/* An attach client asked to start a --wait-start child: it is registered, so nothing is missed. */
+static void on_start(void *ctx)
+{
+    struct monitor *m = ctx;
+    if (m->gate_fd >= 0)
+        close(m->gate_fd);
+    m->gate_fd = -1;
 }
 
 static void close_stream(struct monitor *m, struct stream_state *s)
@@ -131,6 +141,7 @@ static void take_console(struct monitor *m)
     }
     close(m->console_fd);
     m->console_fd = -1;
+    flush_stdin(m);
 }
 
 static void reap(struct monitor *m)
@@ -159,7 +170,7 @@ static void serve(struct monitor *m)
     struct pollfd *fds = NULL;
     int cap = 0;
     long long drain_until = 0;
-    struct attach_sink sink = {on_stdin, on_resize, on_close_stdin, m};
+    struct attach_sink sink = {on_stdin, on_resize, on_close_stdin, on_start, m};
     struct stream_state *streams[3] = {&m->out, &m->err, &m->pty};
     for (;;) {
         bool open = m->out.fd >= 0 || m->err.fd >= 0 || m->pty.fd >= 0;
@@ -255,6 +266,7 @@ int monitor_run(struct monitor *m)
         if (streams[s]->fd >= 0)
             close_stream(m, streams[s]);
     close_stdin_pipe(m);
+    on_start(m);
     if (m->console_fd >= 0)
         close(m->console_fd);
     int code = WIFEXITED(m->status) ? WEXITSTATUS(m->status) : 128 + WTERMSIG(m->status);

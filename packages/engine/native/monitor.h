@@ -17,7 +17,8 @@ struct monitor_opts {
     struct strv cgroup_procs, monitor_cgroup_procs;
     bool tty, keep_stdin, detach, pidns;
     struct strv exit_command; /* argv: --exit-command then each --exit-arg */
-    int ready_fd, start_fd;   /* -1 when not given */
+    bool wait_start;          /* the child waits for an attach client with start=1 */
+    int ready_fd;             /* -1 when not given */
     char **argv;
 };
 
@@ -39,6 +40,7 @@ struct monitor {
     struct stream_state out, err, pty;
     int console_fd; /* our end of the console socket, until the pty master arrives */
     int stdin_fd;   /* write end of the child's stdin pipe (without --tty), or -1 */
+    int gate_fd;    /* with --wait-start: closing it lets the child exec; -1 once open */
     bool stdin_closing;
     size_t pending_len;
     char pending[PENDING_STDIN_MAX];
