@@ -9,6 +9,7 @@ import { describeDatabaseConformance } from "./database.conformance.js";
 import { sqliteUrlForRoot } from "./database-url.js";
 import { newestBundledMigration } from "./migrations.js";
 import { openDatabase } from "./open-database.js";
+import { withLockFile } from "./lock-file.js";
 import { migrationLockPath } from "./sqlite.js";
 
 const roots: string[] = [];
@@ -38,13 +39,8 @@ describeDatabaseConformance({
     return { url: sqliteUrlForRoot(root), lockDir: root };
   },
   async whileMigrationLockHeld(options, use) {
-    // The test runner that started this worker is alive: a lock naming it is not stale.
-    writeFileSync(migrationLockPath(options.lockDir, options.url), `${process.ppid} test`);
-    try {
-      await use();
-    } finally {
-      rmSync(migrationLockPath(options.lockDir, options.url));
-    }
+    // Held by this live process, which an open (here or elsewhere) must wait for.
+    await withLockFile(migrationLockPath(options.lockDir, options.url), use);
   },
   async rawQuery(options, sql) {
     return rawQuery(options.url, sql);
