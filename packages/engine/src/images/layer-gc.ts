@@ -1,24 +1,41 @@
 import type { EngineContext } from "../engine-context.js";
 import { removeLayerDir } from "../layers/layer-dirs.js";
 
+export interface UnusedLayer {
+  chainId: string;
+  diffId: string;
+  size: bigint;
+}
+
 /**
- * Remove layers no image uses any more: the row first (so nothing can pick the layer up), then
- * the directory, its link and its tar blob unless another chain shares that diff. Call under the
- * image store lock. Returns the bytes freed.
+ * Layers no image uses. Under the image store lock these are garbage, never work in progress:
+ * a load or import commits its layers and registers its image in one locked section, so such a
+ * row is what an rmi leaves (collected at once) or a process killed in that section left.
  */
-export async function collectUnusedLayers(ctx: EngineContext): Promise<number> {
-  const { nodeId } = ctx;
-  const unused = await ctx.client.layer.findMany({
-    where: { nodeId, images: { none: {} } },
+export function findUnusedLayers(ctx: EngineContext): Promise<UnusedLayer[]> {
+  return ctx.client.layer.findMany({
+    where: { nodeId: ctx.nodeId, images: { none: {} } },
     select: { chainId: true, diffId: true, size: true },
   });
+}
+
+/**
+ * Remove one unused layer: the row first (so nothing can pick the layer up), then the directory,
+ * its link and its tar blob unless another chain shares that diff. Call under the image store
+ * lock. Returns the bytes freed.
+ */
+export async function removeUnusedLayer(ctx: EngineContext, layer: UnusedLayer): Promise<number> {
+  const { nodeId } = ctx;
+  await ctx.client.layer.delete({ where: { nodeId_chainId: { nodeId, chainId: layer.chainId } } });
+  await removeLayerDir(ctx.paths.root, layer.chainId);
+  const sharedTar = await ctx.client.layer.count({ where: { nodeId, diffId: layer.diffId } });
+  if (sharedTar === 0) await ctx.blobs.deleteBlob(layer.diffId);
+  return Number(layer.size);
+}
+
+/** Remove every layer no image uses any more. Call under the image store lock. Returns the bytes freed. */
+export async function collectUnusedLayers(ctx: EngineContext): Promise<number> {
   let freed = 0;
-  for (const layer of unused) {
-    await ctx.client.layer.delete({ where: { nodeId_chainId: { nodeId, chainId: layer.chainId } } });
-    await removeLayerDir(ctx.paths.root, layer.chainId);
-    const sharedTar = await ctx.client.layer.count({ where: { nodeId, diffId: layer.diffId } });
-    if (sharedTar === 0) await ctx.blobs.deleteBlob(layer.diffId);
-    freed += Number(layer.size);
-  }
+  for (const layer of await findUnusedLayers(ctx)) freed += await removeUnusedLayer(ctx, layer);
   return freed;
 }

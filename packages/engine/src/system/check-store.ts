@@ -2,6 +2,7 @@ import { readdir, readlink, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CheckProblem } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
+import { findUnusedLayers, removeUnusedLayer } from "../images/layer-gc.js";
 import { imageStoreLock } from "../images/store-lock.js";
 import { layerDir, removeLayerDir } from "../layers/layer-dirs.js";
 import { withLock } from "../storage/lock.js";
@@ -40,6 +41,9 @@ export async function checkStore(ctx: EngineContext, repair: boolean): Promise<C
         await report("layer", `layer ${layer.chainId} has no directory`);
       }
       if (!(await exists(ctx.blobs.blobPath(layer.diffId)))) await report("layer", `layer ${layer.chainId} has no tar blob ${layer.diffId}`);
+    }
+    for (const layer of await findUnusedLayers(ctx)) {
+      await report("layer", `layer ${layer.chainId} is used by no image`, () => removeUnusedLayer(ctx, layer));
     }
     for (const name of await readdir(ctx.paths.layers).catch(() => [] as string[])) {
       const chainId = /^[0-9a-f]{64}$/.test(name) ? `sha256:${name}` : undefined;

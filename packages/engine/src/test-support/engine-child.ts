@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readdir, stat } from "node:fs/promises";
+import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
-import { withLock } from "../storage/lock.js";
 
 // Other berth processes for crash and concurrency tests: each runs engine-child.mjs, which opens
 // the *built* engine (dist/, what the CLI runs) on a root and performs one job, reporting JSON
@@ -72,11 +72,41 @@ export async function killChild(child: EngineChild): Promise<void> {
 export async function builtEngineUrl(): Promise<string> {
   const entry = join(packageDir, "dist", "index.js");
   if (await isDistStale()) {
-    await withLock(join(tmpdir(), "berth-test-locks"), "engine-dist", async () => {
+    await withBuildLock(async () => {
       if (await isDistStale()) await execa("pnpm", ["exec", "tsc", "-p", "tsconfig.build.json"], { cwd: packageDir });
-    }, { timeoutMs: 300_000 });
+    });
   }
   return pathToFileURL(entry).href;
+}
+
+/** One build at a time across test workers: a pid file created exclusively, taken over when its owner is dead. */
+async function withBuildLock(fn: () => Promise<void>): Promise<void> {
+  const path = join(tmpdir(), "berth-engine-dist-build.lock");
+  for (;;) {
+    try {
+      await writeFile(path, String(process.pid), { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(await readFile(path, "utf8").catch(() => ""));
+      if (owner > 0 && !isAlive(owner)) await rm(path, { force: true });
+      else await sleep(200);
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function isDistStale(): Promise<boolean> {
