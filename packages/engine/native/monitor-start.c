@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -182,6 +181,26 @@ static noreturn void run_child(const struct monitor_opts *o, const int stdio[3],
     _exit(errno == ENOENT ? 127 : 126);
 }
 
+/* fork() whose child is PID 1 of a new pid namespace. The monitor itself stays where it is, and
+   so do its later children (the exit command): it returns to its own pid namespace for them. */
+static pid_t fork_in_new_pidns(void)
+{
+    int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (own < 0)
+        die("open /proc/self/ns/pid");
+    if (unshare(CLONE_NEWPID) < 0)
+        die("unshare a pid namespace");
+    pid_t pid = fork();
+    if (pid != 0) {
+        int err = errno;
+        if (setns(own, CLONE_NEWPID) < 0)
+            die("return to the monitor's pid namespace");
+        close(own);
+        errno = err;
+    }
+    return pid;
+}
+
 static int make_pipe(int ends[2])
 {
     if (pipe2(ends, O_CLOEXEC) < 0)
@@ -210,9 +229,9 @@ static int start_child(struct monitor *m, const struct monitor_opts *o)
         console[0] = fd_high(console[0]);
         console[1] = fd_high(console[1]);
     }
-    pid_t pid = o->pidns ? (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL) : fork();
+    pid_t pid = o->pidns ? fork_in_new_pidns() : fork();
     if (pid < 0)
-        die(o->pidns ? "clone a new pid namespace" : "fork");
+        die("fork");
     if (pid == 0) {
         int stdio[3] = {in[0], out[1], err[1]};
         run_child(o, stdio, console[1], sync[1], gate[0]);

@@ -47,7 +47,8 @@ const vmRssKb = async (pid: number) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(await 
 
 describe("berth-init monitor --detach", () => {
   it("outlives its caller, costs at most 2 MiB, and records the container's death", async () => {
-    const started = await startDetached({ argv: ["sleep", "1000"] });
+    const marker = join(await fx.tempDir(), "cleaned-up");
+    const started = await startDetached({ argv: ["sleep", "1000"] }, { exitCommand: ["touch", marker] });
     // execa returned: the caller exited and the monitor holds none of its pipes
     const status = await readFile(`/proc/${started.monitorPid}/status`, "utf8");
     expect(Number(/^PPid:\s+(\d+)$/m.exec(status)?.[1])).not.toBe(process.pid);
@@ -65,6 +66,7 @@ describe("berth-init monitor --detach", () => {
     expect(exit).toMatchObject({ exitCode: 137, signal: 9 });
     await waitFor("the monitor to end", () => !isAlive(started.monitorPid));
     await expect(access(started.socket)).rejects.toThrow(); // unlinked on the way out
+    await access(marker); // the exit command could fork: the monitor left the container's pid namespace
   });
 
   it("fails in the caller with 125 when the monitor cannot start", async () => {
