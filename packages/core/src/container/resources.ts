@@ -56,7 +56,9 @@ export function checkResources(resources: ContainerResources, host: { cpuCount: 
   if (memory === 0 && memorySwap > 0) {
     throw invalidArgument("You should always set the Memory limit when using Memoryswap limit, see usage");
   }
-  if (nanoCpus < 0 || nanoCpus > host.cpuCount * 1e9) {
+  // Below 0.01 CPU the CFS quota would be under the kernel's 1 ms minimum (docker's message names
+  // the bound; its daemon leaves the refusal to runc).
+  if (nanoCpus < 0 || (nanoCpus > 0 && nanoCpus < 1e7) || nanoCpus > host.cpuCount * 1e9) {
     throw invalidArgument(
       `Range of CPUs is from 0.01 to ${host.cpuCount}.00, as there are only ${host.cpuCount} CPUs available`,
     );

@@ -205,6 +205,7 @@ describe("cgroup limits and the daemon's resource checks", () => {
     [{ memorySwap: 8 * 2 ** 20 }, "You should always set the Memory limit when using Memoryswap limit, see usage"],
     [{ nanoCpus: -1e9 }, "Range of CPUs is from 0.01 to 8.00, as there are only 8 CPUs available"],
     [{ nanoCpus: 9e9 }, "Range of CPUs is from 0.01 to 8.00, as there are only 8 CPUs available"],
+    [{ nanoCpus: 9_999_999 }, "Range of CPUs is from 0.01 to 8.00, as there are only 8 CPUs available"],
     [{ cpuShares: -1 }, "shares: invalid argument"],
     [{ oomScoreAdj: 2000 }, "Invalid value 2000, range for oom score adj is [-1000, 1000]"],
     [{ shmSize: -1 }, "SHM size can not be less than 0"],
@@ -214,5 +215,6 @@ describe("cgroup limits and the daemon's resource checks", () => {
 
   it("accepts docker's defaults and edges", () => {
     expect(() => checkResources({ memory: 6 * 2 ** 20, memorySwap: -1, nanoCpus: 8e9, oomScoreAdj: -1000 }, { cpuCount: 8 })).not.toThrow();
+    expect(() => checkResources({ nanoCpus: 1e7 }, { cpuCount: 8 })).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_DEVICE_RULES } from "@berth/core";
 import { describe, expect, it } from "vitest";
 import { detectCgroupLayout, type CgroupLayout } from "./cgroup-driver.js";
 import { freezeCgroup, isCgroupFrozen, thawCgroup } from "./cgroup-freezer.js";
@@ -19,7 +20,7 @@ const V2_DIR = `/u/berth-${HASH}/c0ffee`;
 async function madeHost(layout: CgroupLayout): Promise<RecordingCgroupHost> {
   const roots = layout.version === 2 ? [layout.path] : ["memory", "cpu", "cpuacct", "pids", "freezer", "devices", "systemd", "unified"].map((n) => `/sys/fs/cgroup/${n}`);
   const host = createRecordingCgroupHost({ dirs: roots });
-  await performCgroupPlan(planCgroupCreate(layout, HASH, "c0ffee", {}), host);
+  await performCgroupPlan(planCgroupCreate(layout, HASH, "c0ffee", { devices: [...DEFAULT_DEVICE_RULES] }), host);
   await performCgroupPlan(planMonitorsCgroupCreate(layout, HASH), host);
   host.calls.length = 0;
   return host;
@@ -237,7 +238,7 @@ describe("removeCgroup and removeRootCgroups", () => {
 
   it("removeRootCgroups kills every group's processes, then removes every group and the parent", async () => {
     const host = await madeHost(V1);
-    await performCgroupPlan(planCgroupCreate(V1, HASH, "beef", {}), host);
+    await performCgroupPlan(planCgroupCreate(V1, HASH, "beef", { devices: [...DEFAULT_DEVICE_RULES] }), host);
     const groups = [containerCgroup(V1, HASH, "c0ffee"), containerCgroup(V1, HASH, "beef"), monitorsCgroup(V1, HASH)];
     groups.forEach((group, i) => setPids(host, group.dirs, [100 + i]));
     host.hooks.afterKill = (pid) => {

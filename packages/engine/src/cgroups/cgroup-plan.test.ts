@@ -1,6 +1,7 @@
+import { DEFAULT_DEVICE_RULES, PRIVILEGED_DEVICE_RULES, type CgroupLimits } from "@berth/core";
 import { describe, expect, it } from "vitest";
 import { detectCgroupLayout, type CgroupLayout } from "./cgroup-driver.js";
-import { cpuSharesToWeight, type CgroupLimits } from "./cgroup-limits.js";
+import { cpuSharesToWeight } from "./cgroup-limits.js";
 import { joinFiles, monitorJoinFiles } from "./cgroup-naming.js";
 import { performCgroupPlan, planCgroupCreate, planMonitorsCgroupCreate, type CgroupOp } from "./cgroup-plan.js";
 import { V1_HYBRID_SYSTEMD, V1_SPLIT_WITH_UNIFIED, V2_UNIFIED } from "./test-support/mount-samples.js";
@@ -9,14 +10,18 @@ import { createRecordingCgroupHost } from "./test-support/recording-cgroup-host.
 const HASH = "0123456789ab";
 const V1 = detectCgroupLayout(V1_SPLIT_WITH_UNIFIED);
 const V2: CgroupLayout = { version: 2, path: "/sys/fs/cgroup", controllers: ["cpuset", "cpu", "io", "memory", "pids"] };
-const FULL: CgroupLimits = { memory: 33554432, memorySwap: 67108864, cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 512, pidsLimit: 20 };
+const DEVICES = [...DEFAULT_DEVICE_RULES];
+const NONE: CgroupLimits = { devices: DEVICES };
+const FULL: CgroupLimits = { memory: 33554432, memorySwap: 67108864, cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 512, pidsLimit: 20, devices: DEVICES };
 
 const mkdir = (path: string): CgroupOp => ({ op: "mkdir", path });
 const write = (path: string, value: string): CgroupOp => ({ op: "write", path, value });
+/** core's DEFAULT_DEVICE_RULES as written: docker's spec, then what runc appends. */
 const DEVICE_LINES: Array<[string, string]> = [
-  ["deny", "a"], ["allow", "c 1:5 rwm"], ["allow", "c 1:3 rwm"], ["allow", "c 1:9 rwm"], ["allow", "c 1:8 rwm"],
-  ["allow", "c 5:0 rwm"], ["allow", "c 5:1 rwm"], ["allow", "c 1:7 rwm"], ["allow", "c 136:* rwm"], ["allow", "c 5:2 rwm"],
-  ["deny", "c 10:229 rwm"],
+  ["deny", "a *:* rwm"], ["allow", "c 1:5 rwm"], ["allow", "c 1:3 rwm"], ["allow", "c 1:9 rwm"], ["allow", "c 1:8 rwm"],
+  ["allow", "c 5:0 rwm"], ["allow", "c 5:1 rwm"], ["deny", "c 10:229 rwm"], ["allow", "c *:* m"], ["allow", "b *:* m"],
+  ["allow", "c 1:3 rwm"], ["allow", "c 1:8 rwm"], ["allow", "c 1:7 rwm"], ["allow", "c 5:0 rwm"], ["allow", "c 1:5 rwm"],
+  ["allow", "c 1:9 rwm"], ["allow", "c 136:* rwm"], ["allow", "c 5:2 rwm"], ["allow", "c 10:200 rwm"],
 ];
 const V1_HIERARCHIES = ["memory", "cpu", "cpuacct", "pids", "freezer", "devices", "systemd", "unified"];
 
@@ -39,34 +44,36 @@ describe("planCgroupCreate on v1", () => {
   });
 
   it("makes one directory per co-mounted hierarchy", () => {
-    const plan = planCgroupCreate(detectCgroupLayout(V1_HYBRID_SYSTEMD), HASH, "c0ffee", { cpuQuota: 25000 });
+    const plan = planCgroupCreate(detectCgroupLayout(V1_HYBRID_SYSTEMD), HASH, "c0ffee", { cpuQuota: 25000, devices: DEVICES });
     const mkdirs = plan.ops.filter((op) => op.op === "mkdir" && op.path.endsWith("/c0ffee")).map((op) => op.path);
     expect(mkdirs).toEqual(["memory", "cpu,cpuacct", "pids", "freezer", "devices", "systemd", "unified"].map((name) => `/sys/fs/cgroup/${name}/berth-${HASH}/c0ffee`));
     expect(plan.ops).toContainEqual(write(`/sys/fs/cgroup/cpu,cpuacct/berth-${HASH}/c0ffee/cpu.cfs_quota_us`, "25000"));
     expect(plan.ops).toContainEqual(write(`/sys/fs/cgroup/cpu,cpuacct/berth-${HASH}/c0ffee/cpu.cfs_period_us`, "100000"));
   });
 
-  it("writes only the fallback device rules without limits", () => {
-    const writes = planCgroupCreate(V1, HASH, "c0ffee", {}).ops.filter((op) => op.op === "write");
+  it("writes only the device rules without limits", () => {
+    const writes = planCgroupCreate(V1, HASH, "c0ffee", NONE).ops.filter((op) => op.op === "write");
     expect(writes).toEqual(DEVICE_LINES.map(([kind, line]) => write(`/sys/fs/cgroup/devices/berth-${HASH}/c0ffee/devices.${kind}`, line)));
   });
 
-  it("writes the caller's complete device rules instead, in order", () => {
-    const plan = planCgroupCreate(V1, HASH, "c0ffee", {
+  it("writes the caller's complete device rules, in order, and allow-all for --privileged", () => {
+    const lines = (limits: CgroupLimits) =>
+      planCgroupCreate(V1, HASH, "c0ffee", limits).ops.filter((op) => op.op === "write").map((op) => `${op.path.split("/").at(-1)} ${op.op === "write" ? op.value : ""}`);
+    expect(lines({
       devices: [
         { allow: false, type: "a", major: "*", minor: "*", access: "rwm" },
         { allow: true, type: "c", major: "*", minor: "*", access: "m" },
         { allow: true, type: "c", major: 10, minor: 200, access: "rw" },
-        { allow: true, type: "b", major: 8, minor: "*" },
+        { allow: true, type: "b", major: 8, minor: "*", access: "rwm" },
       ],
-    });
-    expect(plan.ops.filter((op) => op.op === "write").map((op) => `${op.path.split("/").at(-1)} ${op.op === "write" ? op.value : ""}`)).toEqual([
-      "devices.deny a", "devices.allow c *:* m", "devices.allow c 10:200 rw", "devices.allow b 8:* rwm",
-    ]);
+    })).toEqual(["devices.deny a *:* rwm", "devices.allow c *:* m", "devices.allow c 10:200 rw", "devices.allow b 8:* rwm"]);
+    expect(lines({ devices: [...PRIVILEGED_DEVICE_RULES] })).toEqual(["devices.allow a *:* rwm"]);
+    expect(lines({ devices: [] })).toEqual([]);
   });
 
   it("gives memory+swap docker's defaults: twice the memory when unset, -1 for unlimited", () => {
-    const swapOf = (limits: CgroupLimits) => planCgroupCreate(V1, HASH, "c0ffee", limits).ops.find((op) => op.path.endsWith("memsw.limit_in_bytes"));
+    const swapOf = (limits: Omit<CgroupLimits, "devices">) =>
+      planCgroupCreate(V1, HASH, "c0ffee", { ...limits, devices: DEVICES }).ops.find((op) => op.path.endsWith("memsw.limit_in_bytes"));
     expect(swapOf({ memory: 1000000 })).toMatchObject({ value: "2000000", ifExists: true });
     expect(swapOf({ memory: 1000000, memorySwap: -1 })).toMatchObject({ value: "-1" });
     expect(swapOf({ memory: 1000000, memorySwap: 1000000 })).toMatchObject({ value: "1000000" });
@@ -74,26 +81,23 @@ describe("planCgroupCreate on v1", () => {
   });
 
   it("treats unlimited values as nothing to write", () => {
-    const plan = planCgroupCreate(V1, HASH, "c0ffee", { cpuQuota: -1, cpuShares: 0, pidsLimit: -1 });
+    const plan = planCgroupCreate(V1, HASH, "c0ffee", { cpuQuota: -1, cpuShares: 0, pidsLimit: -1, devices: DEVICES });
     expect(plan.ops.filter((op) => op.op === "write" && !op.path.includes("/devices."))).toEqual([]);
   });
 
   it("needs nodev mounts without a devices hierarchy, and refuses limits whose controller is missing", () => {
     const layout: CgroupLayout = { version: 1, controllers: { memory: "/m", cpu: "/c", freezer: "/f" } };
-    expect(planCgroupCreate(layout, HASH, "c0ffee", { memory: 1 << 24 }).needsNodevMounts).toBe(true);
-    expect(() => planCgroupCreate(layout, HASH, "c0ffee", { pidsLimit: 5 })).toThrow(expect.objectContaining({ code: "UNAVAILABLE" }));
+    expect(planCgroupCreate(layout, HASH, "c0ffee", { memory: 1 << 24, devices: DEVICES }).needsNodevMounts).toBe(true);
+    expect(() => planCgroupCreate(layout, HASH, "c0ffee", { pidsLimit: 5, devices: DEVICES })).toThrow(expect.objectContaining({ code: "UNAVAILABLE" }));
   });
 
-  it("refuses bad names and limits docker refuses", () => {
+  // The limits docker refuses (memory-swap without memory, below memory, too few CPUs…) are
+  // refused once, before any plan, by core's checkResources (core/src/container/start-plan.test.ts).
+  it("refuses bad names", () => {
     const bad: Array<() => unknown> = [
-      () => planCgroupCreate(V1, "0123", "c0ffee", {}),
-      () => planCgroupCreate(V1, HASH, "../x", {}),
-      () => planCgroupCreate(V1, HASH, "monitors", {}),
-      () => planCgroupCreate(V1, HASH, "c0ffee", { memorySwap: 1 << 24 }),
-      () => planCgroupCreate(V1, HASH, "c0ffee", { memory: 1 << 24, memorySwap: 1 << 20 }),
-      () => planCgroupCreate(V1, HASH, "c0ffee", { memory: 1.5 }),
-      () => planCgroupCreate(V1, HASH, "c0ffee", { cpuPeriod: 10 }),
-      () => planCgroupCreate(V1, HASH, "c0ffee", { devices: [{ allow: true, type: "c", major: 1, minor: 3, access: "x" }] }),
+      () => planCgroupCreate(V1, "0123", "c0ffee", NONE),
+      () => planCgroupCreate(V1, HASH, "../x", NONE),
+      () => planCgroupCreate(V1, HASH, "monitors", NONE),
     ];
     for (const call of bad) expect(call).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
@@ -123,23 +127,23 @@ describe("planCgroupCreate on v2", () => {
   });
 
   it("spells unlimited parts as max", () => {
-    const plan = planCgroupCreate(V2, HASH, "c0ffee", { memory: 1 << 24, memorySwap: -1, cpuPeriod: 50000 });
+    const plan = planCgroupCreate(V2, HASH, "c0ffee", { memory: 1 << 24, memorySwap: -1, cpuPeriod: 50000, devices: DEVICES });
     expect(plan.ops).toContainEqual({ op: "write", path: `${g}/memory.swap.max`, value: "max", ifExists: true });
     expect(plan.ops).toContainEqual(write(`${g}/cpu.max`, "max 50000"));
-    const defaults = planCgroupCreate(V2, HASH, "c0ffee", { memory: 1 << 24 });
+    const defaults = planCgroupCreate(V2, HASH, "c0ffee", { memory: 1 << 24, devices: DEVICES });
     expect(defaults.ops).toContainEqual({ op: "write", path: `${g}/memory.swap.max`, value: String(1 << 24), ifExists: true });
   });
 
   it("enables only the controllers the root offers and refuses limits it cannot enforce", () => {
     const layout: CgroupLayout = { version: 2, path: "/u", controllers: ["cpu", "io"] };
-    expect(planCgroupCreate(layout, HASH, "c0ffee", { cpuShares: 1024 }).ops).toContainEqual(write("/u/cgroup.subtree_control", "+cpu"));
-    expect(() => planCgroupCreate(layout, HASH, "c0ffee", { memory: 1 << 24 })).toThrow(expect.objectContaining({ code: "UNAVAILABLE" }));
-    const empty = planCgroupCreate({ version: 2, path: "/u", controllers: [] }, HASH, "c0ffee", {});
+    expect(planCgroupCreate(layout, HASH, "c0ffee", { cpuShares: 1024, devices: DEVICES }).ops).toContainEqual(write("/u/cgroup.subtree_control", "+cpu"));
+    expect(() => planCgroupCreate(layout, HASH, "c0ffee", { memory: 1 << 24, devices: DEVICES })).toThrow(expect.objectContaining({ code: "UNAVAILABLE" }));
+    const empty = planCgroupCreate({ version: 2, path: "/u", controllers: [] }, HASH, "c0ffee", NONE);
     expect(empty.ops).toEqual([mkdir(`/u/berth-${HASH}`), mkdir(`/u/berth-${HASH}/c0ffee`)]);
   });
 
   it("assumes cpu, memory and pids when the root's controllers are unknown", () => {
-    const plan = planCgroupCreate(detectCgroupLayout(V2_UNIFIED), HASH, "c0ffee", { pidsLimit: 3 });
+    const plan = planCgroupCreate(detectCgroupLayout(V2_UNIFIED), HASH, "c0ffee", { pidsLimit: 3, devices: DEVICES });
     expect(plan.ops[1]).toEqual(write("/sys/fs/cgroup/cgroup.subtree_control", "+cpu +memory +pids"));
   });
 });
@@ -194,7 +198,7 @@ describe("performCgroupPlan", () => {
         host.dirs.delete(path);
       }
     };
-    await performCgroupPlan(planCgroupCreate({ version: 2, path: "/u", controllers: [] }, HASH, "c0ffee", {}), host);
+    await performCgroupPlan(planCgroupCreate({ version: 2, path: "/u", controllers: [] }, HASH, "c0ffee", NONE), host);
     expect(host.callsOf("mkdir").map((call) => ("path" in call ? call.path : ""))).toEqual([`/u/berth-${HASH}`, `/u/berth-${HASH}/c0ffee`, `/u/berth-${HASH}`, `/u/berth-${HASH}/c0ffee`]);
     expect(host.dirs.has(`/u/berth-${HASH}/c0ffee`)).toBe(true);
   });
@@ -204,7 +208,7 @@ describe("performCgroupPlan", () => {
     host.hooks.afterMkdir = (path) => {
       if (path.endsWith("/c0ffee")) host.dirs.delete(path);
     };
-    const plan = planCgroupCreate({ version: 2, path: "/u", controllers: ["pids"] }, HASH, "c0ffee", { pidsLimit: 4 });
+    const plan = planCgroupCreate({ version: 2, path: "/u", controllers: ["pids"] }, HASH, "c0ffee", { pidsLimit: 4, devices: DEVICES });
     await expect(performCgroupPlan(plan, host)).rejects.toMatchObject({ code: "INTERNAL", message: expect.stringContaining("pids.max") });
   });
 

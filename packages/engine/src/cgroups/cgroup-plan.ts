@@ -1,9 +1,7 @@
-import { BerthError } from "@berth/core";
+import { BerthError, formatDeviceRule, type CgroupLimits } from "@berth/core";
 import type { CgroupLayout } from "./cgroup-driver.js";
 import { errnoCode, type CgroupHost } from "./cgroup-host.js";
-import {
-  FALLBACK_DEVICE_RULES, cpuSharesToWeight, effectiveMemorySwap, formatDeviceRule, validateCgroupLimits, type CgroupLimits,
-} from "./cgroup-limits.js";
+import { cpuSharesToWeight, effectiveMemorySwap } from "./cgroup-limits.js";
 import { containerCgroup, monitorsCgroup, type CgroupGroup } from "./cgroup-naming.js";
 
 export type CgroupOp =
@@ -55,7 +53,7 @@ function planV1Limits(group: CgroupGroup, limits: CgroupLimits): CgroupOp[] {
   if ((limits.pidsLimit ?? 0) > 0) write(`${dir("pids", "PIDs limit")}/pids.max`, limits.pidsLimit ?? 0);
   const devices = group.controllerDirs.devices;
   if (devices !== undefined) {
-    for (const rule of limits.devices ?? FALLBACK_DEVICE_RULES) {
+    for (const rule of limits.devices) {
       write(`${devices}/devices.${rule.allow ? "allow" : "deny"}`, formatDeviceRule(rule));
     }
   }
@@ -109,9 +107,12 @@ function planGroupDirs(group: CgroupGroup, required: Array<[string, string]>): C
   return ops;
 }
 
-/** The cgroup of container `id` with its limits written, as data; `performCgroupPlan` runs it. */
+/**
+ * The cgroup of container `id` with its limits written, as data; `performCgroupPlan` runs it.
+ * The limits are core's (planCgroupLimits over values checkResources accepted): the kernel
+ * refusing one anyway surfaces as performCgroupPlan's INTERNAL error naming the file.
+ */
 export function planCgroupCreate(layout: CgroupLayout, rootHash: string, id: string, limits: CgroupLimits): CgroupPlan {
-  validateCgroupLimits(limits);
   const group = containerCgroup(layout, rootHash, id);
   if (layout.version === 2) {
     const ops = [...planGroupDirs(group, requiredV2Controllers(limits)), ...planV2Limits(group.dirs[0] ?? "", limits)];

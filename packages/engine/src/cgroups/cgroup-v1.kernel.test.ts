@@ -3,11 +3,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_DEVICE_RULES } from "@berth/core";
+import { DEFAULT_DEVICE_RULES, type CgroupLimits } from "@berth/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { probeCgroupLayout, type CgroupV1Layout } from "./cgroup-driver.js";
 import { freezeCgroup, isCgroupFrozen, thawCgroup } from "./cgroup-freezer.js";
-import type { CgroupLimits } from "./cgroup-limits.js";
 import { containerCgroup, monitorsCgroup, type CgroupGroup } from "./cgroup-naming.js";
 import { performCgroupPlan, planCgroupCreate, planMonitorsCgroupCreate } from "./cgroup-plan.js";
 import { SIGKILL, killAllInCgroup, listCgroupPids } from "./cgroup-procs.js";
@@ -18,7 +17,9 @@ import { host, procStat, requireRoot, sleep, useCgroupFixtures } from "./test-su
 // Real-kernel tests of the v1 paths: this host binds every controller to a v1 hierarchy.
 
 const MiB = 1024 * 1024;
-const LIMITS: CgroupLimits = { memory: 32 * MiB, memorySwap: 32 * MiB, pidsLimit: 20, cpuQuota: 50_000, cpuPeriod: 100_000, cpuShares: 512 };
+/** Limits without devices get core's DEFAULT_DEVICE_RULES, as every start plan carries them. */
+type Limits = Omit<CgroupLimits, "devices"> & Partial<Pick<CgroupLimits, "devices">>;
+const LIMITS: Limits = { memory: 32 * MiB, memorySwap: 32 * MiB, pidsLimit: 20, cpuQuota: 50_000, cpuPeriod: 100_000, cpuShares: 512 };
 const BUSY = "while :; do :; done";
 
 let layout: CgroupV1Layout;
@@ -33,9 +34,9 @@ beforeAll(async () => {
 });
 const fixtures = useCgroupFixtures(() => layout);
 
-async function createContainer(limits: CgroupLimits = LIMITS, id = "c0ffee"): Promise<{ hash: string; group: CgroupGroup }> {
+async function createContainer(limits: Limits = LIMITS, id = "c0ffee"): Promise<{ hash: string; group: CgroupGroup }> {
   const hash = fixtures.newRootHash();
-  const plan = planCgroupCreate(layout, hash, id, limits);
+  const plan = planCgroupCreate(layout, hash, id, { devices: [...DEFAULT_DEVICE_RULES], ...limits });
   await performCgroupPlan(plan, host);
   return { hash, group: plan.group };
 }
@@ -52,7 +53,8 @@ describe("cgroup v1 on the real kernel", () => {
     expect(file(group, "cpu", "cpu.shares")).toBe("512");
     expect(file(group, "pids", "pids.max")).toBe("20");
     expect(file(group, "devices", "devices.list").split("\n")).toEqual([
-      "c 1:5 rwm", "c 1:3 rwm", "c 1:9 rwm", "c 1:8 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 1:7 rwm", "c 136:* rwm", "c 5:2 rwm",
+      "c 1:5 rwm", "c 1:3 rwm", "c 1:9 rwm", "c 1:8 rwm", "c 5:0 rwm", "c 5:1 rwm", "c *:* m", "b *:* m", "c 1:7 rwm",
+      "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm",
     ]);
 
     const started = await fixtures.startIn(group, "exec sleep 300");
@@ -203,7 +205,7 @@ describe("cgroup v1 on the real kernel", () => {
   });
 
   it("takes core's default device rules as the engine passes them", async () => {
-    const { group } = await createContainer({ devices: DEFAULT_DEVICE_RULES });
+    const { group } = await createContainer({ devices: [...DEFAULT_DEVICE_RULES] });
     const list = file(group, "devices", "devices.list").split("\n");
     expect(list).toContain("c 1:3 rwm");
     expect(list).not.toContain("a *:* rwm");

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeCgroupLayout, type CgroupV2Layout } from "./cgroup-driver.js";
 import { freezeCgroup, isCgroupFrozen, thawCgroup } from "./cgroup-freezer.js";
-import type { CgroupLimits } from "./cgroup-limits.js";
+import { DEFAULT_DEVICE_RULES, type CgroupLimits } from "@berth/core";
 import { joinFiles, monitorsCgroup, type CgroupGroup } from "./cgroup-naming.js";
 import { performCgroupPlan, planCgroupCreate, planMonitorsCgroupCreate } from "./cgroup-plan.js";
 import { SIGKILL, killAllInCgroup, listCgroupPids } from "./cgroup-procs.js";
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => release());
 const fixtures = useCgroupFixtures(() => layout);
 
-async function createContainer(limits: CgroupLimits = {}, id = "c0ffee"): Promise<{ hash: string; group: CgroupGroup }> {
+async function createContainer(limits: CgroupLimits = { devices: [...DEFAULT_DEVICE_RULES] }, id = "c0ffee"): Promise<{ hash: string; group: CgroupGroup }> {
   const hash = fixtures.newRootHash();
   const plan = planCgroupCreate(layout, hash, id, limits);
   expect(plan.needsNodevMounts).toBe(true);
@@ -116,7 +116,7 @@ describe("cgroup v2 on the real kernel (unified hierarchy)", () => {
   });
 
   it("enforces the limits where the root offers cpu, memory and pids, and refuses them where it does not", async () => {
-    const limits: CgroupLimits = { memory: 32 * 1024 * 1024, pidsLimit: 20, cpuQuota: 50_000, cpuPeriod: 100_000, cpuShares: 1024 };
+    const limits: CgroupLimits = { memory: 32 * 1024 * 1024, pidsLimit: 20, cpuQuota: 50_000, cpuPeriod: 100_000, cpuShares: 1024, devices: [...DEFAULT_DEVICE_RULES] };
     const offered = ["cpu", "memory", "pids"].every((name) => layout.controllers?.includes(name));
     if (!offered) {
       expect(() => planCgroupCreate(layout, "0123456789ab", "c0ffee", limits)).toThrow(expect.objectContaining({ code: "UNAVAILABLE" }));
@@ -132,7 +132,7 @@ describe("cgroup v2 on the real kernel (unified hierarchy)", () => {
     const hash = fixtures.newRootHash();
     const privateLayout: CgroupV2Layout = { version: 2, path: privateMount.path, controllers: [] };
     try {
-      const plan = planCgroupCreate(privateLayout, hash, "c0ffee", {});
+      const plan = planCgroupCreate(privateLayout, hash, "c0ffee", { devices: [...DEFAULT_DEVICE_RULES] });
       await performCgroupPlan(plan, host);
       expect(existsSync(`${layout.path}/berth-${hash}/c0ffee`), "one hierarchy, two mount points").toBe(true);
       const started = await fixtures.startIn(plan.group, "exec sleep 300");
