@@ -1,4 +1,5 @@
 import type { CommandContext } from "./context.js";
+import type { ExitStatusTable } from "./exit-status.js";
 
 /**
  * One command = one declarative spec plus a `run` function (see src/commands/<noun>/<verb>.ts).
@@ -8,6 +9,7 @@ import type { CommandContext } from "./context.js";
 export type OptionSpec =
   | { kind: "boolean"; flags: string; description: string; defaultValue?: boolean }
   | { kind: "string"; flags: string; description: string }
+  | { kind: "int"; flags: string; description: string }
   | { kind: "list"; flags: string; description: string };
 
 export interface ArgSpec {
@@ -27,13 +29,22 @@ export interface CommandSpec<O extends Record<string, OptionSpec> = Record<strin
   args: readonly ArgSpec[];
   options: O;
   examples?: readonly string[];
+  /**
+   * pflag's SetInterspersed: true (the default) lets flags and operands mix; false makes the first
+   * operand end the flags, so `run IMAGE ls -l` hands `-l` to the command, not to berth.
+   */
+  canIntersperseFlags?: boolean;
+  /** How errors the command throws map to exit status, when not the default (run/create: 125). */
+  exitStatusByCode?: ExitStatusTable;
 }
 
 type OptionValue<S extends OptionSpec> = S extends { kind: "boolean" }
   ? boolean
   : S extends { kind: "list" }
     ? string[]
-    : string | undefined;
+    : S extends { kind: "int" }
+      ? number | undefined
+      : string | undefined;
 
 export type OptionValues<S extends CommandSpec> = {
   -readonly [K in keyof S["options"]]: OptionValue<S["options"][K]>;
@@ -58,6 +69,9 @@ export const booleanOption = (flags: string, description: string, defaultValue =
   ({ kind: "boolean", flags, description, defaultValue }) as const;
 
 export const stringOption = (flags: string, description: string) => ({ kind: "string", flags, description }) as const;
+
+/** A Go int flag (`-n 5`, `-t 0x10`): a bad value is a usage error, as pflag makes it. */
+export const intOption = (flags: string, description: string) => ({ kind: "int", flags, description }) as const;
 
 /** A flag that may be repeated; every value is kept, in order (`-f a -f b`, `-c …`). */
 export const listOption = (flags: string, description: string) => ({ kind: "list", flags, description }) as const;

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { BerthError, errorCodes } from "@berth/core";
-import { exitStatusByCode, formatError, reportError } from "./exit-status.js";
+import { containerRunExitStatusByCode, exitStatusByCode, formatError, reportError } from "./exit-status.js";
 import { UsageError } from "./usage-error.js";
 
 function captureStream() {
@@ -19,6 +19,21 @@ describe("exitStatusByCode", () => {
   it("maps every error code, to 1 like docker for now", () => {
     expect(Object.keys(exitStatusByCode).sort()).toEqual([...errorCodes].sort());
     for (const code of errorCodes) expect(exitStatusByCode[code]).toBe(1);
+  });
+});
+
+describe("containerRunExitStatusByCode", () => {
+  it("gives every code docker's 125 for berth's own failures in run and create", () => {
+    expect(Object.keys(containerRunExitStatusByCode).sort()).toEqual([...errorCodes].sort());
+    for (const code of errorCodes) expect(containerRunExitStatusByCode[code]).toBe(125);
+  });
+
+  it("is applied by reportError, to unexpected errors too", () => {
+    const stderr = captureStream();
+    expect(reportError(new BerthError("NOT_FOUND", "No such image: x"), stderr.stream, false, containerRunExitStatusByCode)).toBe(125);
+    expect(reportError(new TypeError("boom"), stderr.stream, false, containerRunExitStatusByCode)).toBe(125);
+    expect(reportError(new UsageError("unknown flag: --x"), stderr.stream, false, containerRunExitStatusByCode)).toBe(125);
+    expect(stderr.text()).toBe("Error: No such image: x\nError: boom\nunknown flag: --x\n");
   });
 });
 

@@ -2,11 +2,11 @@ import type { Writable } from "node:stream";
 import { BerthError, type ErrorCode } from "@berth/core";
 import { UsageError, usageErrorExitStatus } from "./usage-error.js";
 
-/**
- * The one mapping from error codes to exit status. docker exits 1 for daemon and client
- * errors; the containers issue adds 125/126/127 for `run` and `exec`.
- */
-export const exitStatusByCode: Record<ErrorCode, number> = {
+/** Every error code's exit status: a new code cannot compile until each table maps it. */
+export type ExitStatusTable = Readonly<Record<ErrorCode, number>>;
+
+/** The default mapping from error codes to exit status: docker exits 1 for daemon and client errors. */
+export const exitStatusByCode: ExitStatusTable = {
   NOT_FOUND: 1,
   CONFLICT: 1,
   INVALID_ARGUMENT: 1,
@@ -16,16 +16,39 @@ export const exitStatusByCode: Record<ErrorCode, number> = {
   INTERNAL: 1,
 };
 
-/** Exit status for anything thrown that is not a BerthError (a bug, or an unexpected failure). */
-export const unexpectedErrorExitStatus = 1;
+/**
+ * docker's `run` and `create`: whatever makes berth itself fail before the container's process
+ * runs (a bad flag value, an unknown image, a name in use, a mount or cgroup that cannot be set up)
+ * exits 125, so a caller can tell berth's failure from the command's own status. A command that
+ * cannot be executed is not such a failure: the engine reports it as the container's exit code
+ * (126 not executable, 127 not found), which `run` returns like any other. A command declares this
+ * table in its spec (`exitStatusByCode`); main applies it to whatever the command throws.
+ */
+export const containerRunExitStatusByCode: ExitStatusTable = {
+  NOT_FOUND: 125,
+  CONFLICT: 125,
+  INVALID_ARGUMENT: 125,
+  PERMISSION_DENIED: 125,
+  UNAVAILABLE: 125,
+  DATA_CORRUPTED: 125,
+  INTERNAL: 125,
+};
 
 /** `Error: <message>` and, when there is one, `Hint: <hint>`. */
 export function formatError(error: BerthError): string {
   return `Error: ${error.message}\n${error.hint === undefined ? "" : `Hint: ${error.hint}\n`}`;
 }
 
-/** Print an error the way berth does and return the exit status it maps to. */
-export function reportError(error: unknown, stderr: Writable, isDebug: boolean): number {
+/**
+ * Print an error the way berth does and return the exit status `table` maps it to. Anything
+ * thrown that is not a BerthError (a bug, or an unexpected failure) counts as INTERNAL.
+ */
+export function reportError(
+  error: unknown,
+  stderr: Writable,
+  isDebug: boolean,
+  table: ExitStatusTable = exitStatusByCode,
+): number {
   if (error instanceof UsageError) {
     stderr.write(`${error.message}\n`);
     return usageErrorExitStatus;
@@ -39,5 +62,5 @@ export function reportError(error: unknown, stderr: Writable, isDebug: boolean):
   for (let cause = error; isDebug && cause !== undefined; cause = cause instanceof Error ? cause.cause : undefined) {
     stderr.write(`${cause === error ? "" : "Caused by: "}${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
   }
-  return error instanceof BerthError ? exitStatusByCode[error.code] : unexpectedErrorExitStatus;
+  return table[error instanceof BerthError ? error.code : "INTERNAL"];
 }

@@ -62,7 +62,7 @@ export async function runCli(
     return await run(ctx, parsed.args, parsed.options);
   } catch (error) {
     if (error instanceof UsageError) return fail(renderUsageError(error.message, spec, match.invokedAs));
-    return reportError(error, ctx.stderr, isDebug);
+    return reportError(error, ctx.stderr, isDebug, spec.exitStatusByCode);
   } finally {
     await ctx.dispose().catch((error: unknown) => reportError(error, ctx.stderr, isDebug));
   }

@@ -4,6 +4,7 @@ import { spec as importSpec } from "./commands/image/import.js";
 import { spec as lsSpec } from "./commands/image/ls.js";
 import { spec as rmSpec } from "./commands/image/rm.js";
 import { spec as eventsSpec } from "./commands/system/events.js";
+import { booleanOption, defineSpec, intOption, listOption, stringOption } from "./command-spec.js";
 import { parseCommandLine, parseFlagSyntax } from "./parse-flags.js";
 import { commandRegistry } from "./registry.js";
 import { UsageError } from "./usage-error.js";
@@ -102,5 +103,69 @@ describe("parseCommandLine", () => {
     expect(() => parseCommandLine(lsSpec, ["-z"])).toThrow(new UsageError("unknown shorthand flag: 'z' in -z"));
     expect(() => parseCommandLine(lsSpec, ["--format"])).toThrow(new UsageError("flag needs an argument: --format"));
     expect(() => parseCommandLine(lsSpec, ["-f"])).toThrow(new UsageError("flag needs an argument: --filter"));
+  });
+});
+
+/** A command shaped like `run`: flags end at the first operand, `-h` is not help. */
+const runLike = defineSpec({
+  name: "run",
+  aliases: [],
+  summary: "test",
+  usage: "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+  args: [{ name: "IMAGE" }, { name: "ARG", isOptional: true, isVariadic: true }],
+  options: {
+    env: listOption("-e, --env list", "env"),
+    hostname: stringOption("-h, --hostname string", "hostname"),
+    interactive: booleanOption("-i, --interactive", "stdin"),
+    tty: booleanOption("-t, --tty", "tty"),
+    detach: booleanOption("-d, --detach", "detach"),
+    stopTimeout: intOption("--stop-timeout int", "seconds"),
+    cpuShares: intOption("-c, --cpu-shares int", "weight"),
+  },
+  canIntersperseFlags: false,
+});
+
+describe("parseCommandLine without interspersed flags", () => {
+  it("hands everything from the first operand on to the operands, flags included", () => {
+    const parsed = parseCommandLine(runLike, ["-e", "A=1", "busybox", "ls", "-l", "-e", "B=2", "--help"]);
+    expect(parsed.args).toEqual(["busybox", "ls", "-l", "-e", "B=2", "--help"]);
+    expect(parsed.options.env).toEqual(["A=1"]);
+    expect(parsed.isHelpRequested).toBe(false);
+  });
+
+  it("knows which flags take the next word, in every spelling", () => {
+    const parsed = parseCommandLine(runLike, ["--env", "A=1", "-eB=2", "-e=C=3", "--env=D=4", "-ie", "E=5", "-h", "box", "img", "sh"]);
+    expect(parsed.options).toMatchObject({ env: ["A=1", "B=2", "C=3", "D=4", "E=5"], interactive: true, hostname: "box" });
+    expect(parsed.args).toEqual(["img", "sh"]);
+  });
+
+  it("reads combined boolean shorts like -it and -dit", () => {
+    expect(parseCommandLine(runLike, ["-it", "busybox", "sh"]).options).toMatchObject({ interactive: true, tty: true, detach: false });
+    expect(parseCommandLine(runLike, ["-dit", "busybox"]).options).toMatchObject({ interactive: true, tty: true, detach: true });
+    expect(parseCommandLine(runLike, ["-d=false", "busybox"]).options.detach).toBe(false);
+  });
+
+  it("keeps a `--` after the image for the command, and drops one before it", () => {
+    expect(parseCommandLine(runLike, ["busybox", "--", "echo"]).args).toEqual(["busybox", "--", "echo"]);
+    expect(parseCommandLine(runLike, ["-t", "--", "busybox", "-x"]).args).toEqual(["busybox", "-x"]);
+    expect(parseCommandLine(runLike, ["-", "x"]).args).toEqual(["-", "x"]);
+  });
+
+  it("takes --help but not -h as help when -h means something else", () => {
+    expect(parseCommandLine(runLike, ["--help"]).isHelpRequested).toBe(true);
+    expect(parseCommandLine(runLike, ["-h", "web", "busybox"]).options.hostname).toBe("web");
+  });
+});
+
+describe("int flags", () => {
+  it("parse Go ints, and refuse others as pflag does", () => {
+    expect(parseCommandLine(runLike, ["--stop-timeout", "0x10", "-c", "512", "i"]).options).toMatchObject({ stopTimeout: 16, cpuShares: 512 });
+    expect(parseCommandLine(runLike, ["i"]).options.stopTimeout).toBeUndefined();
+    expect(() => parseCommandLine(runLike, ["-c", "lots", "i"])).toThrow(
+      new UsageError('invalid argument "lots" for "-c, --cpu-shares" flag: strconv.ParseInt: parsing "lots": invalid syntax'),
+    );
+    expect(() => parseCommandLine(runLike, ["--stop-timeout=1.5", "i"])).toThrow(
+      'invalid argument "1.5" for "--stop-timeout" flag: strconv.ParseInt: parsing "1.5": invalid syntax',
+    );
   });
 });

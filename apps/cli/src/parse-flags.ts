@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { parseGoInt } from "@berth/core";
 import type { CommandSpec, OptionSpec, OptionValues } from "./command-spec.js";
 import { UsageError } from "./usage-error.js";
 
@@ -28,7 +29,11 @@ class DockerFlagsCommand extends Command {
   }
 }
 
-const helpOption: OptionSpec = { kind: "boolean", flags: "-h, --help", description: "Print usage" };
+/** `--help`, with `-h` too unless the command gives `-h` another meaning (`run -h HOSTNAME`). */
+function helpOptionFor(spec: CommandSpec): OptionSpec {
+  const isShortTaken = Object.values(spec.options).some((option) => parseFlagSyntax(option.flags).short === "h");
+  return { kind: "boolean", flags: isShortTaken ? "--help" : "-h, --help", description: "Print usage" };
+}
 const trueWords = new Set(["1", "t", "T", "true", "TRUE", "True"]);
 const falseWords = new Set(["0", "f", "F", "false", "FALSE", "False"]);
 
@@ -61,7 +66,8 @@ export function parseCommandLine<S extends CommandSpec>(spec: S, argv: readonly 
 
   const booleans = new Map<string, BooleanFlag>();
   const valueShorts = new Set<string>();
-  const entries = [...Object.entries(spec.options), ["help", helpOption] as const];
+  const valueLongs = new Set<string>();
+  const entries = [...Object.entries(spec.options), ["help", helpOptionFor(spec)] as const];
   for (const [, option] of entries) {
     const flag = parseFlagSyntax(option.flags);
     const short = flag.short === undefined ? "" : `-${flag.short}, `;
@@ -81,12 +87,16 @@ export function parseCommandLine<S extends CommandSpec>(spec: S, argv: readonly 
         commanderOption.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
         commanderOption.default([]);
       }
+      if (option.kind === "int") commanderOption.argParser((value: string) => parseIntFlag(flag, value));
       command.addOption(commanderOption);
+      valueLongs.add(flag.long);
       if (flag.short !== undefined) valueShorts.add(flag.short);
     }
   }
 
-  command.parse(normalizeArgv(argv, booleans, valueShorts), { from: "user" });
+  const [flagWords, operands] =
+    spec.canIntersperseFlags === false ? splitAtFirstOperand(argv, valueLongs, valueShorts) : [argv, []];
+  command.parse(normalizeArgv(flagWords, booleans, valueShorts), { from: "user" });
 
   const values = command.opts<Record<string, unknown>>();
   const options: Record<string, unknown> = {};
@@ -97,10 +107,39 @@ export function parseCommandLine<S extends CommandSpec>(spec: S, argv: readonly 
     options[key] = option.kind === "boolean" && flag.long.startsWith("no-") ? value !== true : value;
   }
   return {
-    args: command.args,
+    args: [...command.args, ...operands],
     options: options as OptionValues<S>,
     isHelpRequested: values["help"] === true,
   };
+}
+
+/**
+ * For commands that do not intersperse flags: the words up to the first operand (the flags and
+ * their values) and everything from it on, untouched (`--` included, as pflag keeps it). A `--`
+ * before any operand ends the flags and is dropped.
+ */
+function splitAtFirstOperand(
+  argv: readonly string[],
+  valueLongs: ReadonlySet<string>,
+  valueShorts: ReadonlySet<string>,
+): [string[], string[]] {
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index]!;
+    if (word === "--") return [argv.slice(0, index), argv.slice(index + 1)];
+    if (!word.startsWith("-") || word === "-") return [argv.slice(0, index), argv.slice(index)];
+    if (takesNextWord(word, valueLongs, valueShorts)) index++;
+  }
+  return [[...argv], []];
+}
+
+/** `--env` or `-e` (also last in `-ie`) without an inline value: the next word is its value. */
+function takesNextWord(word: string, valueLongs: ReadonlySet<string>, valueShorts: ReadonlySet<string>): boolean {
+  if (word.startsWith("--")) return !word.includes("=") && valueLongs.has(word.slice(2));
+  const shorts = word.slice(1);
+  for (let index = 0; index < shorts.length; index++) {
+    if (valueShorts.has(shorts[index]!)) return index === shorts.length - 1;
+  }
+  return false;
 }
 
 /** Rewrite pflag-only spellings into ones commander understands. */
@@ -130,13 +169,26 @@ function normalizeArgv(
   return out;
 }
 
+/** pflag's int: Go's ParseInt with base prefixes, its error wrapped in pflag's words. */
+function parseIntFlag(flag: ParsedFlag, text: string): number {
+  try {
+    return parseGoInt(text);
+  } catch (error) {
+    throw new UsageError(`invalid argument "${text}" for "${flagLabel(flag)}" flag: ${(error as Error).message}`);
+  }
+}
+
+/** How pflag names a flag in its errors: `-n, --last` or `--stop-timeout`. */
+function flagLabel(flag: ParsedFlag): string {
+  return flag.short === undefined ? `--${flag.long}` : `-${flag.short}, --${flag.long}`;
+}
+
 function booleanWord(flag: BooleanFlag, text: string): string {
   let value: boolean;
   if (trueWords.has(text)) value = true;
   else if (falseWords.has(text)) value = false;
   else {
-    const label = flag.spec.short === undefined ? `--${flag.spec.long}` : `-${flag.spec.short}, --${flag.spec.long}`;
-    throw new UsageError(`invalid argument "${text}" for "${label}" flag: not a boolean (use true or false)`);
+    throw new UsageError(`invalid argument "${text}" for "${flagLabel(flag.spec)}" flag: not a boolean (use true or false)`);
   }
   const positive = value !== flag.isNegated;
   return positive ? `--${flag.attribute}` : `--no-${flag.attribute}`;
