@@ -1,5 +1,16 @@
+import { on } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import type { BerthService } from "@berth/core";
+
+/** A terminal's size as a pty takes it. */
+export interface TerminalSize {
+  rows: number;
+  cols: number;
+}
+
+/** Signals `run` passes on to an attached container without a tty (docker's --sig-proxy). */
+export const proxiedSignals = ["SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2"] as const;
+export type ProxiedSignal = (typeof proxiedSignals)[number];
 
 /** Everything a command may touch. Commands never reach for `process` themselves. */
 export interface CommandContext {
@@ -23,15 +34,29 @@ export interface CommandContext {
    * default behaviour of dying on the signal.
    */
   interruptSignal(): AbortSignal;
+  /**
+   * Puts the local terminal (stdin, a tty) in raw mode, so every key reaches an attached
+   * container's pty unprocessed, Ctrl-C included. Returns the function that restores it.
+   */
+  enterRawMode(): () => void;
+  /** The local terminal's size (stdout, a tty), then each change (SIGWINCH), until `signal` aborts. */
+  terminalSizes(signal: AbortSignal): AsyncIterable<TerminalSize>;
+  /**
+   * Calls `listener` for each proxied signal this process receives until the returned function is
+   * called; while subscribed, those signals no longer end berth.
+   */
+  onSignals(listener: (signal: ProxiedSignal) => void): () => void;
 }
 
 export interface ProcessLike {
-  stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
+  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd(): string;
   once(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+  on(event: ProxiedSignal, listener: () => void): unknown;
+  off(event: ProxiedSignal, listener: () => void): unknown;
 }
 
 export interface OwnedCommandContext extends CommandContext {
@@ -69,10 +94,36 @@ export function createCommandContext(
       }
       return interrupt.signal;
     },
+    enterRawMode() {
+      const stdin = proc.stdin;
+      if (stdin.isTTY !== true || stdin.setRawMode === undefined) return () => {};
+      stdin.setRawMode(true);
+      return () => stdin.setRawMode?.(false);
+    },
+    terminalSizes: (signal) => watchTerminalSize(proc.stdout, signal),
+    onSignals(listener) {
+      const subscriptions = proxiedSignals.map((name) => [name, () => listener(name)] as const);
+      for (const [name, handler] of subscriptions) proc.on(name, handler);
+      return () => {
+        for (const [name, handler] of subscriptions) proc.off(name, handler);
+      };
+    },
     async dispose() {
       if (servicePromise === undefined) return;
       const service = await servicePromise.catch(() => undefined);
       await service?.close();
     },
   };
+}
+
+/** Node turns SIGWINCH into a `resize` event on a tty stdout; nothing is yielded for a pipe. */
+async function* watchTerminalSize(stdout: ProcessLike["stdout"], signal: AbortSignal): AsyncIterable<TerminalSize> {
+  const size = () => ({ rows: stdout.rows ?? 24, cols: stdout.columns ?? 80 });
+  if (stdout.isTTY !== true || signal.aborted) return;
+  yield size();
+  try {
+    for await (const _ of on(stdout, "resize", { signal })) yield size();
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  }
 }

@@ -27,6 +27,8 @@ export function createCapturedProcess(options: { stdin?: string; env?: Record<st
     env: options.env ?? {},
     cwd: () => "/",
     once: () => undefined,
+    on: () => undefined,
+    off: () => undefined,
   };
   return { proc, stdout, stderr };
 }
