@@ -1,16 +1,20 @@
 import type { Hash } from "node:crypto";
-import { BerthError } from "@berth/core";
+import { BerthError, parseDigest } from "@berth/core";
 
-/** `sha256:` followed by exactly 64 lowercase hex digits (formats.md §0). */
-const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
-
+/** True for `sha256:` followed by exactly 64 lowercase hex digits (formats.md §0). */
 export function isSha256Digest(value: unknown): value is string {
-  return typeof value === "string" && SHA256_DIGEST.test(value);
+  if (typeof value !== "string") return false;
+  try {
+    return parseDigest(value).algorithm === "sha256";
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Validates an untrusted digest and returns its hex part, safe to use as a file name.
- * Always call this before turning a digest from outside into a path.
+ * Validates an untrusted digest with core's parser, requires sha256 (the only algorithm the blob
+ * store keeps), and returns its hex part, safe to use as a file name. Always call this before
+ * turning a digest from outside into a path.
  */
 export function sha256Hex(digest: string, what = "digest"): string {
   if (!isSha256Digest(digest)) {
