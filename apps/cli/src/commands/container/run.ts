@@ -1,0 +1,51 @@
+import { notATtyMessage, startAttached } from "../../attach.js";
+import { booleanOption, defineSpec, type RunCommand } from "../../command-spec.js";
+import { createContainer, parsePullPolicy } from "../../create-container.js";
+import { createFlagOptions, toCreateOptions } from "../../create-flags.js";
+import { containerRunExitStatusByCode } from "../../exit-status.js";
+
+export const spec = defineSpec({
+  name: "container run",
+  aliases: ["run"],
+  summary: "Create and run a new container from an image",
+  usage: "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+  args: [{ name: "IMAGE" }, { name: "COMMAND", isOptional: true }, { name: "ARG", isOptional: true, isVariadic: true }],
+  options: {
+    ...createFlagOptions,
+    detach: booleanOption("-d, --detach", "Run container in background and print container ID"),
+    sigProxy: booleanOption("--sig-proxy", "Proxy received signals to the process", true),
+  },
+  examples: [
+    "berth run --rm busybox echo hello",
+    "berth run -it busybox sh",
+    "berth run -d --name web busybox httpd -f",
+    "echo data | berth run -i --rm busybox cat",
+  ],
+  canIntersperseFlags: false,
+  exitStatusByCode: containerRunExitStatusByCode,
+});
+
+/**
+ * create + start. With -d: print the full id once the container runs. Otherwise stay attached and
+ * exit with the container's own exit code (126/127 included, when its command cannot run).
+ */
+export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
+  if (options.tty && options.interactive && !options.detach && !ctx.isStdinTty) {
+    ctx.stderr.write(`${notATtyMessage}\n`);
+    return 1;
+  }
+  const pullPolicy = parsePullPolicy(options.pull);
+  const createOptions = await toCreateOptions(ctx, args, options, { isDetached: options.detach });
+  const id = await createContainer(ctx, createOptions, pullPolicy);
+  const { containers } = await ctx.getService();
+  if (options.detach) {
+    await containers.start(id);
+    ctx.stdout.write(`${id}\n`);
+    return 0;
+  }
+  return startAttached(ctx, containers, id, {
+    isInteractive: options.interactive,
+    isTty: options.tty,
+    isSignalProxy: options.sigProxy,
+  });
+};
