@@ -29,6 +29,10 @@ describe("commandRegistry", () => {
     for (const name of [
       "images", "image ls", "rmi", "image rm", "history", "tag", "save", "load", "import", "inspect",
       "image inspect", "image prune", "info", "events", "version", "system df", "system check",
+      "create", "run", "start", "ps", "stop", "kill", "pause", "unpause", "restart", "rm", "wait", "logs",
+      "container create", "container run", "container start", "container ls", "container list", "container ps",
+      "container stop", "container kill", "container pause", "container unpause", "container restart", "container rm",
+      "container remove", "container wait", "container logs", "container inspect",
     ]) {
       expect(names, name).toContain(name);
     }

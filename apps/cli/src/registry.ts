@@ -16,6 +16,7 @@ function register<S extends CommandSpec>(
 
 /** Management commands (`berth image …`) and what their help says about them. */
 export const commandGroups: Readonly<Record<string, string>> = {
+  container: "Manage containers",
   image: "Manage images",
   system: "Manage berth",
 };
@@ -25,6 +26,19 @@ export const commandGroups: Readonly<Record<string, string>> = {
  * docker's top-level shortcuts (`images`, `rmi`, …) are aliases of the same files.
  */
 export const commandRegistry: readonly RegisteredCommand[] = [
+  register(["container create", "create"], () => import("./commands/container/create.js")),
+  register(["container run", "run"], () => import("./commands/container/run.js")),
+  register(["container start", "start"], () => import("./commands/container/start.js")),
+  register(["container ls", "container list", "container ps", "ps"], () => import("./commands/container/ps.js")),
+  register(["container stop", "stop"], () => import("./commands/container/stop.js")),
+  register(["container kill", "kill"], () => import("./commands/container/kill.js")),
+  register(["container pause", "pause"], () => import("./commands/container/pause.js")),
+  register(["container unpause", "unpause"], () => import("./commands/container/unpause.js")),
+  register(["container restart", "restart"], () => import("./commands/container/restart.js")),
+  register(["container rm", "container remove", "rm"], () => import("./commands/container/rm.js")),
+  register(["container wait", "wait"], () => import("./commands/container/wait.js")),
+  register(["container logs", "logs"], () => import("./commands/container/logs.js")),
+  register(["container inspect"], () => import("./commands/container/inspect.js")),
   register(["image ls", "image list", "images"], () => import("./commands/image/ls.js")),
   register(["image history", "history"], () => import("./commands/image/history.js")),
   register(["image inspect"], () => import("./commands/image/inspect.js")),

@@ -1,5 +1,5 @@
 import { defineSpec, inspectFormatHelp, stringOption, type RunCommand } from "../../command-spec.js";
-import { inspectImages } from "../../inspect-images.js";
+import { inspectObjects } from "../../inspect-objects.js";
 
 export const spec = defineSpec({
   name: "image inspect",
@@ -13,5 +13,10 @@ export const spec = defineSpec({
   examples: ["berth image inspect busybox", "berth image inspect -f '{{.Id}}' busybox"],
 });
 
-export const run: RunCommand<typeof spec> = (ctx, args, options) =>
-  inspectImages(ctx, args, options.format, (reference) => `No such image: ${reference}`);
+export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
+  const { images } = await ctx.getService();
+  return inspectObjects(ctx, args, options.format, {
+    find: (reference) => images.inspect(reference),
+    describeNotFound: (reference) => `No such image: ${reference}`,
+  });
+};

@@ -1,9 +1,7 @@
+import { invalidArgument, isBerthError } from "@berth/core";
 import { defineSpec, inspectFormatHelp, stringOption, type RunCommand } from "../../command-spec.js";
-import { invalidArgument } from "@berth/core";
-import { inspectImages } from "../../inspect-images.js";
-
-/** Object types `inspect --type` accepts; containers join with their issue. */
-const inspectableTypes = ["image"];
+import type { CommandContext } from "../../context.js";
+import { inspectObjects, type InspectLookup } from "../../inspect-objects.js";
 
 export const spec = defineSpec({
   name: "inspect",
@@ -13,14 +11,37 @@ export const spec = defineSpec({
   args: [{ name: "NAME|ID", isVariadic: true }],
   options: {
     format: stringOption("-f, --format string", inspectFormatHelp),
-    type: stringOption("--type string", "Only inspect objects of the given type"),
+    type: stringOption("--type string", "Only inspect objects of the given type (container or image)"),
   },
-  examples: ["berth inspect busybox", "berth inspect --format '{{.Size}}' busybox"],
+  examples: ["berth inspect web busybox", "berth inspect --type image --format '{{.Size}}' busybox"],
 });
 
 export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
-  if (options.type !== undefined && !inspectableTypes.includes(options.type)) {
-    throw invalidArgument(`"${options.type}" is not a valid value for --type`);
+  const type = options.type;
+  if (type !== undefined && type !== "container" && type !== "image") {
+    throw invalidArgument(`"${type}" is not a valid value for --type`);
   }
-  return inspectImages(ctx, args, options.format, (reference) => `No such object: ${reference}`);
+  return inspectObjects(ctx, args, options.format, await chooseLookup(ctx, type));
 };
+
+/** Like docker: without --type a name is looked up among containers first, then images. */
+async function chooseLookup(ctx: CommandContext, type: "container" | "image" | undefined): Promise<InspectLookup> {
+  const { images, containers } = await ctx.getService();
+  if (type === "image") {
+    return { find: (reference) => images.inspect(reference), describeNotFound: (reference) => `No such image: ${reference}` };
+  }
+  if (type === "container") {
+    return { find: (reference) => containers.inspect(reference), describeNotFound: (reference) => `No such container: ${reference}` };
+  }
+  return {
+    async find(reference) {
+      try {
+        return await containers.inspect(reference);
+      } catch (error) {
+        if (!isBerthError(error, "NOT_FOUND")) throw error;
+        return images.inspect(reference);
+      }
+    },
+    describeNotFound: (reference) => `No such object: ${reference}`,
+  };
+}
