@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BerthService } from "@berth/core";
 import { resolveRootPaths } from "../config/paths.js";
 import { createEngine } from "../create-engine.js";
-import { builtEngineUrl, killChild, startEngineChild, type ChildJob } from "../test-support/engine-child.js";
+import { builtEngineUrl, killChild, startEngineChild, type ChildJob, type EngineChild } from "../test-support/engine-child.js";
 import { chainIdsOf, hexOf, legacyArchive, makeImage, sha256, type BuiltImage } from "../test-support/image-archive.js";
 import { expectConsistentStore } from "../test-support/store-invariants.js";
 import { buildTar } from "../test-support/tar-builder.js";
@@ -22,12 +22,14 @@ const FILES_PER_LAYER = 1200;
 let engineUrl: string;
 let work: string;
 const roots: string[] = [];
+const children: EngineChild[] = [];
 
 beforeAll(async () => {
   engineUrl = await builtEngineUrl();
   work = await mkdtemp(join(tmpdir(), "berth-crash-"));
 }, 300_000);
 afterAll(async () => {
+  await Promise.all(children.map(killChild));
   if (work) await rm(work, { recursive: true, force: true });
   for (const root of roots) await rm(resolveRootPaths(root).runDir, { recursive: true, force: true });
 });
@@ -61,6 +63,8 @@ async function newRoot(): Promise<string> {
 
 const openEngine = (root: string) => createEngine({ root, skipBaseImage: true, systemConfigPath: "/nonexistent", env: {} });
 
+const track = (child: EngineChild) => (children.push(child), child);
+
 const lockFileOf = (root: string) => join(resolveRootPaths(root).locks, "images.lock");
 
 interface Timing {
@@ -73,7 +77,7 @@ interface Timing {
 
 /** Runs a job to the end, timing it and the window in which it holds the store lock. */
 async function timeJob(root: string, job: ChildJob): Promise<Timing> {
-  const child = startEngineChild(engineUrl, root, job);
+  const child = track(startEngineChild(engineUrl, root, job));
   await child.waitFor("ready");
   const started = Date.now();
   let lockFrom = -1;
@@ -95,7 +99,7 @@ type KillPoint = { afterMs: number } | { afterLockMs: number };
 
 /** Starts the job and SIGKILLs it at the point; returns whether it had finished by then. */
 async function killAt(root: string, job: ChildJob, point: KillPoint): Promise<boolean> {
-  const child = startEngineChild(engineUrl, root, job);
+  const child = track(startEngineChild(engineUrl, root, job));
   try {
     await child.waitFor("ready");
     if ("afterMs" in point) {
@@ -171,11 +175,12 @@ describe("SIGKILL during load", () => {
     const timing = await timeJob(root, job);
     expect(await expectWholeOrAbsent(root, complete)).toBe("present");
     const outcomes: string[] = [];
-    for (const point of killPoints(timing)) {
+    const points = killPoints(timing);
+    for (const point of points) {
       const finished = await killAt(root, job, point);
       outcomes.push(`${JSON.stringify(point)} -> ${finished ? "finished" : "killed"}, ${await expectWholeOrAbsent(root, complete)}`);
     }
-    expect(outcomes.filter((line) => line.includes("killed")).length, outcomes.join("\n")).toBeGreaterThanOrEqual(8);
+    expect(outcomes.filter((line) => line.includes("killed")).length, outcomes.join("\n")).toBeGreaterThanOrEqual(points.length / 2);
     expect(outcomes.some((line) => line.includes("afterLockMs") && line.includes("killed")), outcomes.join("\n")).toBe(true);
     await timeJob(root, job);
     expect(await expectWholeOrAbsent(root, complete)).toBe("present");
@@ -203,11 +208,13 @@ describe("SIGKILL during import", () => {
     const timing = await timeJob(root, job);
     expect(await expectWholeOrAbsent(root, complete)).toBe("present");
     const outcomes: string[] = [];
-    for (const point of killPoints(timing)) {
+    const points = killPoints(timing);
+    for (const point of points) {
       const finished = await killAt(root, job, point);
       outcomes.push(`${JSON.stringify(point)} -> ${finished ? "finished" : "killed"}, ${await expectWholeOrAbsent(root, complete)}`);
     }
-    expect(outcomes.filter((line) => line.includes("killed")).length, outcomes.join("\n")).toBeGreaterThanOrEqual(6);
+    expect(outcomes.filter((line) => line.includes("killed")).length, outcomes.join("\n")).toBeGreaterThanOrEqual(points.length / 2);
+    expect(outcomes.some((line) => line.includes("afterLockMs") && line.includes("killed")), outcomes.join("\n")).toBe(true);
     await timeJob(root, job);
     expect(await expectWholeOrAbsent(root, complete)).toBe("present");
   }, 900_000);
