@@ -47,3 +47,12 @@ export async function loadSimpleImage(
 export async function loadArchive(engine: BerthService, archive: Uint8Array) {
   return engine.images.load({ kind: "stream", stream: bytesOf(archive) });
 }
+
+/**
+ * Each stored image's size (the sum of its layers' sizes, however the engine measures a layer).
+ * Tests derive one layer's size from two images differing by that layer, so they hold whether
+ * a layer counts its tar bytes or, like docker, its extracted content.
+ */
+export async function imageSizes(engine: BerthService): Promise<Map<string, number>> {
+  return new Map((await engine.images.list({ all: true })).map((image) => [image.id, image.size]));
+}
