@@ -7,6 +7,7 @@ import { resolveRootPaths } from "./config/paths.js";
 import { loadSettings, type LoadSettingsOptions, type Settings } from "./config/settings.js";
 import type { EngineContext } from "./engine-context.js";
 import { EventLog } from "./events/event-log.js";
+import { createContainerService } from "./containers/container-service.js";
 import { createBlobStore } from "./storage/blob-store.js";
 import { createImageService } from "./images/image-service.js";
 import { initializeRoot, prepareRootDirs } from "./system/initialize-root.js";
@@ -63,6 +64,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<B
   if (isFresh) await initializeRoot(ctx, images, { loadBaseImage: !options.skipBaseImage });
   return {
     images,
+    containers: createContainerService(ctx),
     system: createSystemService(ctx),
     close: () => database.close(),
   };

@@ -151,6 +151,12 @@ describe("renderSetupScript", () => {
     expect(text).toContain("exec '/dev/.init/ld-linux-x86-64.so.2' '--library-path' '/dev/.init' '/dev/.init/berth-init' 'init'");
   });
 
+  it("hands a TTY's console socket to the helper", () => {
+    const text = renderSetupScript(plan(), { initBinaryPath: "/x", consoleFd: 3 });
+    expect(text).toContain("'--unlink-self' '/dev/.init/berth-init' '--console-fd' '3' '--' 'sh'");
+    expect(() => renderInitArgs(plan(), "/dev/.init/berth-init", { consoleFd: -1 })).toThrow("invalid console fd: -1");
+  });
+
   it("keeps the helper on the /dev tmpfs", () => {
     expect(() => renderSetupScript(plan(), { initBinaryPath: "/x", helperInContainer: "/usr/bin/berth-init" })).toThrow(
       "the helper must live in a directory of the container's /dev tmpfs",

@@ -17,6 +17,8 @@ export interface SetupScriptOptions {
   hostUmount?: string;
   /** When the helper is dynamically linked: its loader and libraries, copied beside it. */
   initRuntime?: { loader: string; libraries: readonly string[] };
+  /** With a TTY: the fd of the monitor's console socket (`init --console-fd`), which gets the pty master. */
+  consoleFd?: number;
 }
 
 export const DEFAULT_HELPER_IN_CONTAINER = "/dev/.init/berth-init";
@@ -88,7 +90,9 @@ function renderMasks(plan: StartPlan): string[] {
 }
 
 /** The `berth-init init` command line (its flags, then `--` and the process's argv). */
-export function renderInitArgs(plan: StartPlan, helperInContainer: string): string[] {
+export function renderInitArgs(plan: StartPlan, helperInContainer: string, options: { consoleFd?: number } = {}): string[] {
+  const { consoleFd } = options;
+  if (consoleFd !== undefined && !(Number.isInteger(consoleFd) && consoleFd >= 0)) throw invalidArgument(`invalid console fd: ${consoleFd}`);
   return [
     "init",
     "--uid", String(plan.user.uid),
@@ -100,6 +104,7 @@ export function renderInitArgs(plan: StartPlan, helperInContainer: string): stri
     "--clear-env",
     ...plan.env.flatMap((entry) => ["--env", entry]),
     "--unlink-self", helperInContainer,
+    ...(consoleFd === undefined ? [] : ["--console-fd", String(consoleFd)]),
     "--",
     ...plan.argv,
   ];
@@ -142,7 +147,7 @@ export function renderSetupScript(plan: StartPlan, options: SetupScriptOptions):
     "# the old root is reachable for one more command: its own umount, run by its own loader",
     `${shellQuote(`${putOld}${loader}`)} --library-path ${shellQuote(libraryPath)} ${shellQuote(`${putOld}${options.hostUmount ?? "/usr/bin/umount"}`)} -l ${shellQuote(putOld)}`,
     "cd /",
-    `exec ${[...launcher, ...renderInitArgs(plan, helper)].map(shellQuote).join(" ")}`,
+    `exec ${[...launcher, ...renderInitArgs(plan, helper, { consoleFd: options.consoleFd })].map(shellQuote).join(" ")}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -14,18 +14,25 @@ export interface ContainerCreateOptions {
   entrypoint?: string;
   /** `-e K=V` or `-e K` (value from the caller's environment, resolved by the caller). */
   env?: string[];
+  /** Contents of the `--env-file` files, in order (the caller reads them). */
+  envFiles?: string[];
   workingDir?: string;
   user?: string;
   hostname?: string;
   labels?: Record<string, string>;
+  /** Contents of the `--label-file` files, in order. */
+  labelFiles?: string[];
   tty?: boolean;
   openStdin?: boolean;
   init?: boolean;
+  /** `-d`: nothing is attached (Config.AttachStdout/AttachStderr false). */
+  detach?: boolean;
   /** `no`, `always`, `unless-stopped`, `on-failure[:N]`. */
   restart?: string;
   autoRemove?: boolean;
   stopSignal?: string;
-  stopTimeout?: number;
+  /** `--stop-timeout` seconds; -1 waits forever. */
+  stopTimeout?: number | string;
   readOnly?: boolean;
   /** `--tmpfs /path[:opts]` texts. */
   tmpfs?: string[];
@@ -37,8 +44,11 @@ export interface ContainerCreateOptions {
   memory?: string;
   memorySwap?: string;
   cpus?: string;
-  cpuShares?: number;
-  pidsLimit?: number;
+  cpuShares?: number | string;
+  pidsLimit?: number | string;
+  /** `--shm-size` text, e.g. `128m`. */
+  shmSize?: string;
+  oomScoreAdj?: number | string;
   /** `-v` texts. */
   volumes?: string[];
   /** `--mount` texts. */
@@ -81,13 +91,20 @@ export interface AttachStreams {
   stdin?: AsyncIterable<Uint8Array>;
   stdout: (chunk: Uint8Array) => void;
   stderr: (chunk: Uint8Array) => void;
+  /** The terminal's size when attaching (`-t`), so the process starts with it. */
+  size?: { rows: number; cols: number };
   /** Terminal size changes for `-t`: rows and columns. */
   resize?: AsyncIterable<{ rows: number; cols: number }>;
+  /** Detach (docker's detach keys): stop relaying and leave the container running; start resolves undefined. */
+  detach?: AbortSignal;
 }
 
 export interface LogEntry {
   stream: "stdout" | "stderr";
   time: Date;
+  /** The stored RFC 3339 time with nanoseconds (`logs -t` prints this; a Date keeps milliseconds). */
+  timestamp: string;
+  /** The line's bytes, its "\n" included (a partial line has none). */
   line: Uint8Array;
 }
 
@@ -102,7 +119,10 @@ export interface LogOptions {
 
 export interface ContainerService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
-  /** Start; with attach, stream the process's I/O until it exits and return its exit code. */
+  /**
+   * Start; with attach, stream the process's I/O from its first byte until it exits and return its
+   * exit code (then an `--rm` container is already removed).
+   */
   start(idOrName: string, attach?: AttachStreams): Promise<number | undefined>;
   list(options?: ContainerListOptions): Promise<ContainerSummary[]>;
   /** Docker-shaped inspect object. */
@@ -117,6 +137,10 @@ export interface ContainerService {
   /** Wait for the container to exit; its exit code. */
   wait(idOrName: string): Promise<number>;
   logs(idOrName: string, options?: LogOptions): AsyncIterable<LogEntry>;
-  /** The monitor's exit command: reconcile, unmount, free, and honour --rm and restart policies. */
+  /**
+   * The monitor's exit command (`berth container cleanup <id>`): record the exit, unmount, free the
+   * cgroup and network namespace, then honour --rm and the restart policy. Idempotent; an unknown
+   * (already removed) container is not an error.
+   */
   cleanup(idOrName: string): Promise<void>;
 }

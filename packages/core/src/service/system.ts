@@ -1,3 +1,4 @@
+import type { ContainerService } from "./containers.js";
 import type { ImageService } from "./images.js";
 
 export interface BerthEvent {
@@ -66,6 +67,7 @@ export interface SystemService {
 
 export interface BerthService {
   images: ImageService;
+  containers: ContainerService;
   system: SystemService;
   close(): Promise<void>;
 }

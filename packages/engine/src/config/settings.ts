@@ -10,6 +10,11 @@ const settingsSchema = z
     database_url: z.string().min(1).optional(),
     base_image_archive: z.string().min(1),
     log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    /**
+     * The berth CLI a container's monitor runs as its exit command (`node <cli_path> container
+     * cleanup <id>`). Unset: apps/cli/bin/berth of the checkout the engine runs from.
+     */
+    cli_path: z.string().min(1).optional(),
   })
   .strict();
 
@@ -27,6 +32,7 @@ const envNames: Partial<Record<SettingKey, string>> = {
   database_url: "BERTH_DATABASE_URL",
   base_image_archive: "BERTH_BASE_IMAGE_ARCHIVE",
   log_level: "BERTH_LOG_LEVEL",
+  cli_path: "BERTH_CLI",
 };
 
 export interface LoadedSettings {

@@ -1,0 +1,201 @@
+import { writeFile } from "node:fs/promises";
+import {
+  DEFAULT_STOP_TIMEOUT, assertTransition, parseSignal, type AttachStreams,
+} from "@berth/core";
+import { freezeCgroup, thawCgroup } from "../cgroups/cgroup-freezer.js";
+import type { EngineContext } from "../engine-context.js";
+import { readExitFile } from "../native/exit-file.js";
+import { relayAttach } from "./attach-relay.js";
+import { finishInline, reconcileContainer, withContainerLock } from "./container-cleanup.js";
+import { finishRun, hasExitFile, hasRunEnded, isActive } from "./container-exit.js";
+import { containerPaths } from "./container-paths.js";
+import { containerGroup } from "./container-resources.js";
+import type { ContainerRuntime } from "./container-runtime.js";
+import { containerEventAttributes, findContainer, loadContainer, noSuchContainer, updateContainer, type ContainerRecord } from "./container-store.js";
+import { signalContainer } from "./container-signals.js";
+import { waitUntil } from "./host-processes.js";
+import { launchContainer } from "./launch-container.js";
+import { removeLocked } from "./remove-container.js";
+
+// start, stop, kill, pause, unpause, restart and wait. Each change holds the container's lock,
+// reconciles the row with the kernel first, checks core's transition table, then acts.
+
+const identity = (record: ContainerRecord) => ({ id: record.row.id, name: record.row.name });
+const SIGKILL = 9;
+
+async function event(ctx: EngineContext, record: ContainerRecord, action: string, extra: Record<string, string> = {}): Promise<void> {
+  await ctx.events.record({ type: "container", action, objectId: record.row.id, attributes: containerEventAttributes(record, extra) });
+}
+
+/** Under the lock: the row, reconciled; throws NOT_FOUND once it is gone. */
+async function current(ctx: EngineContext, runtime: ContainerRuntime, id: string, text: string): Promise<ContainerRecord> {
+  const record = await loadContainer(ctx, id);
+  if (!record) throw noSuchContainer(text);
+  if (isActive(record.state) && record.state !== "restarting" && hasRunEnded(ctx, record)) {
+    return finishRun(ctx, runtime, record);
+  }
+  return record;
+}
+
+async function startLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, waitStart: boolean): Promise<ContainerRecord | undefined> {
+  if (assertTransition(record.state, "start", identity(record)).kind === "noop") return undefined;
+  const { pid, monitorPid } = await launchContainer(ctx, runtime, record, { waitStart });
+  try {
+    return await ctx.client.$transaction(async (tx) => {
+      const started = await updateContainer(ctx, record, { state: "running", pid, monitorPid, startedAt: new Date(), exitCode: 0, oomKilled: false, error: "" }, tx);
+      await ctx.events.record({ type: "container", action: "start", objectId: record.row.id, attributes: containerEventAttributes(record) }, tx);
+      return started;
+    });
+  } catch (error) {
+    await signalContainer(ctx, runtime, { ...record, row: { ...record.row, pid } }, SIGKILL);
+    throw error;
+  }
+}
+
+/**
+ * docker start: with `attach`, the process waits for this client and its output is relayed until
+ * it exits; the run is then finished inline (and an --rm container removed) unless a restart
+ * policy leaves that to the monitor. Attaching to an already running container just relays.
+ */
+export async function startContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, attach?: AttachStreams): Promise<number | undefined> {
+  const { id } = (await findContainer(ctx, text)).row;
+  const started = await withContainerLock(ctx, id, async () => startLocked(ctx, runtime, await current(ctx, runtime, id, text), attach !== undefined));
+  if (attach === undefined) return undefined;
+  const record = started ?? (await loadContainer(ctx, id));
+  if (!record) throw noSuchContainer(text);
+  assertTransition(record.state, "attach", identity(record));
+  const paths = containerPaths(ctx.paths, id);
+  let outcome;
+  try {
+    outcome = await relayAttach(paths.attachSocket, attach, { start: started !== undefined, stdin: record.config.OpenStdin === true });
+  } catch (error) {
+    if (started) await signalContainer(ctx, runtime, started, SIGKILL);
+    throw error;
+  }
+  if (outcome.detached) return undefined;
+  const code = outcome.exitCode ?? (await readExitFile(paths.exitFile).catch(() => undefined))?.exitCode;
+  if (record.hostConfig.RestartPolicy.Name === "no") {
+    await waitUntil(() => hasExitFile(ctx, record), 2_000);
+    const after = await finishInline(ctx, runtime, id);
+    return code ?? after?.row.exitCode;
+  }
+  return code;
+}
+
+export interface StopOptions {
+  timeout?: number;
+  signal?: string;
+}
+
+async function stopLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, options: StopOptions): Promise<ContainerRecord> {
+  if (assertTransition(record.state, "stop", identity(record)).kind === "noop") return record;
+  const paths = containerPaths(ctx.paths, record.row.id);
+  if (record.state === "restarting") {
+    const stopped = await updateContainer(ctx, record, { state: "exited", monitorPid: 0 });
+    await event(ctx, stopped, "stop");
+    return stopped;
+  }
+  await writeFile(paths.stoppedMarker, "");
+  const signal = parseSignal(options.signal ?? record.config.StopSignal ?? "SIGTERM");
+  const timeout = options.timeout ?? record.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT;
+  await event(ctx, record, "kill", { signal: String(signal) });
+  await signalContainer(ctx, runtime, record, signal);
+  if (record.state === "paused") await thawCgroup(runtime.cgroupHost, (await containerGroup(ctx, runtime, record.row.id)).group);
+  if (signal !== SIGKILL && !(await waitUntil(() => hasRunEnded(ctx, record), timeout < 0 ? -1 : timeout * 1000, 50))) {
+    await event(ctx, record, "kill", { signal: String(SIGKILL) });
+    await signalContainer(ctx, runtime, record, SIGKILL);
+  }
+  await waitUntil(() => hasRunEnded(ctx, record), 10_000);
+  const stopped = await finishRun(ctx, runtime, record);
+  await event(ctx, stopped, "stop");
+  return stopped;
+}
+
+/** docker stop: StopSignal (or `signal`), `timeout` seconds (the container's, else 10; -1 forever), then SIGKILL. */
+export async function stopContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, options: StopOptions = {}): Promise<void> {
+  const { id } = (await findContainer(ctx, text)).row;
+  const stopped = await withContainerLock(ctx, id, async () => stopLocked(ctx, runtime, await current(ctx, runtime, id, text), options));
+  if (stopped.hostConfig.AutoRemove) await removeIfAutoRemove(ctx, runtime, id);
+}
+
+/** An --rm container that stopped goes away, as its monitor's cleanup would have done. */
+async function removeIfAutoRemove(ctx: EngineContext, runtime: ContainerRuntime, id: string): Promise<void> {
+  await withContainerLock(ctx, id, async () => {
+    const record = await loadContainer(ctx, id);
+    if (record && record.hostConfig.AutoRemove && !isActive(record.state)) await removeLocked(ctx, runtime, record, { volumes: true });
+  });
+}
+
+/** docker kill: any signal (default KILL) to PID 1; KILL waits for the end and records it. No restart policy applies afterwards. */
+export async function killContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, signalText = "KILL"): Promise<void> {
+  const signal = parseSignal(signalText);
+  const { id } = (await findContainer(ctx, text)).row;
+  const killed = await withContainerLock(ctx, id, async () => {
+    const record = await current(ctx, runtime, id, text);
+    assertTransition(record.state, "kill", identity(record));
+    if (record.state === "restarting") {
+      const stopped = await updateContainer(ctx, record, { state: "exited", monitorPid: 0 });
+      await event(ctx, stopped, "kill", { signal: String(signal) });
+      return stopped;
+    }
+    await writeFile(containerPaths(ctx.paths, id).stoppedMarker, "");
+    await event(ctx, record, "kill", { signal: String(signal) });
+    await signalContainer(ctx, runtime, record, signal);
+    if (signal !== SIGKILL) return record;
+    await waitUntil(() => hasRunEnded(ctx, record), 10_000);
+    return finishRun(ctx, runtime, record);
+  });
+  if (killed.hostConfig.AutoRemove && !isActive(killed.state)) await removeIfAutoRemove(ctx, runtime, id);
+}
+
+/** docker pause / unpause: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze), read back until done. */
+export async function pauseContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, pause: boolean): Promise<void> {
+  const { id } = (await findContainer(ctx, text)).row;
+  await withContainerLock(ctx, id, async () => {
+    const record = await current(ctx, runtime, id, text);
+    assertTransition(record.state, pause ? "pause" : "unpause", identity(record));
+    const { group } = await containerGroup(ctx, runtime, id);
+    await (pause ? freezeCgroup : thawCgroup)(runtime.cgroupHost, group);
+    const changed = await updateContainer(ctx, record, { state: pause ? "paused" : "running" });
+    await event(ctx, changed, pause ? "pause" : "unpause");
+  });
+}
+
+/** docker restart: stop (if it runs) then start, under one lock. */
+export async function restartContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, options: StopOptions = {}): Promise<void> {
+  const { id } = (await findContainer(ctx, text)).row;
+  await withContainerLock(ctx, id, async () => {
+    let record = await current(ctx, runtime, id, text);
+    assertTransition(record.state, "restart", identity(record));
+    if (isActive(record.state)) record = await stopLocked(ctx, runtime, record, options);
+    const started = await startLocked(ctx, runtime, record, false);
+    await event(ctx, started ?? record, "restart");
+  });
+}
+
+/**
+ * docker wait (condition not-running): the exit code of the current (or last) run. An ended run is
+ * recorded inline when no restart policy wants it; otherwise the exit file's code is the answer.
+ */
+export async function waitContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string): Promise<number> {
+  const { id } = (await findContainer(ctx, text)).row;
+  const exitFile = containerPaths(ctx.paths, id).exitFile;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    const record = await loadContainer(ctx, id);
+    if (!record) throw noSuchContainer(text);
+    if (!isActive(record.state)) return record.row.exitCode;
+    if (record.state !== "restarting" && hasRunEnded(ctx, record)) {
+      const exit = await readExitFile(exitFile).catch(() => undefined);
+      const reconciled = await reconcileContainer(ctx, runtime, record);
+      if (exit) return exit.exitCode;
+      if (reconciled === undefined || !isActive(reconciled.state)) return reconciled?.row.exitCode ?? 137;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+/** docker rm [-f] [-v]: see removeLocked; an ended run is recorded first, so a stopped container needs no force. */
+export async function removeContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+  const { id } = (await findContainer(ctx, text)).row;
+  await withContainerLock(ctx, id, async () => removeLocked(ctx, runtime, await current(ctx, runtime, id, text), options));
+}

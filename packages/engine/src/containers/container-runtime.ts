@@ -1,0 +1,67 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { ContainerResources } from "@berth/core";
+import { probeCgroupLayout, type CgroupLayout } from "../cgroups/cgroup-driver.js";
+import { createFsCgroupHost, type CgroupHost } from "../cgroups/cgroup-host.js";
+import type { EngineContext } from "../engine-context.js";
+import { berthInitPath } from "../native/helper-path.js";
+
+// What the container service learns about the host once per engine: the cgroup layout, the
+// helper binary, the capability count, and the exit command the monitors run.
+
+export interface ContainerRuntime {
+  cgroupHost: CgroupHost;
+  cgroupLayout(): Promise<CgroupLayout>;
+  /** The static berth-init on the host. */
+  helperPath: string;
+  /** The host's /proc/sys/kernel/cap_last_cap. */
+  lastCap(): Promise<number>;
+  /** The monitor's exit command for container `id`, or undefined when no CLI can be found. */
+  exitCommand(id: string): string[] | undefined;
+  /** The environment the monitor (and so its exit command) runs with: this root's settings. */
+  monitorEnv(): Record<string, string>;
+  /** docker's create-time warnings for limits this host cannot enforce fully. */
+  resourceWarnings(resources: ContainerResources): Promise<string[]>;
+}
+
+const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** apps/cli/bin/berth of the checkout this engine runs from (src/ and dist/ are both two levels down). */
+function checkoutCli(): string | undefined {
+  const path = fileURLToPath(new URL("../../../../apps/cli/bin/berth", import.meta.url));
+  return existsSync(path) ? path : undefined;
+}
+
+export function createContainerRuntime(ctx: EngineContext): ContainerRuntime {
+  const cgroupHost = createFsCgroupHost();
+  let layout: Promise<CgroupLayout> | undefined;
+  let lastCap: Promise<number> | undefined;
+  const cliPath = ctx.settings.settings.cli_path ?? checkoutCli();
+  if (cliPath === undefined) ctx.logger.warn("no berth CLI found for the monitors' exit command (set BERTH_CLI): containers are cleaned up when next read");
+  return {
+    cgroupHost,
+    cgroupLayout: () => (layout ??= probeCgroupLayout(cgroupHost)),
+    helperPath: berthInitPath(),
+    lastCap: () => (lastCap ??= readFile("/proc/sys/kernel/cap_last_cap", "utf8").then((text) => Number(text.trim()))),
+    exitCommand: (id) => (cliPath === undefined ? undefined : [process.execPath, cliPath, "container", "cleanup", id]),
+    monitorEnv() {
+      const { settings } = ctx.settings;
+      return {
+        PATH: HOST_PATH,
+        LC_ALL: "C",
+        BERTH_ROOT: ctx.paths.root,
+        BERTH_LOG_LEVEL: settings.log_level,
+        ...(settings.database_url ? { BERTH_DATABASE_URL: settings.database_url } : {}),
+        ...(cliPath ? { BERTH_CLI: cliPath } : {}),
+      };
+    },
+    async resourceWarnings(resources) {
+      const current = await (layout ??= probeCgroupLayout(cgroupHost));
+      if (current.version !== 1 || (resources.memory ?? 0) <= 0) return [];
+      const memoryRoot = current.controllers.memory;
+      if (memoryRoot !== undefined && existsSync(`${memoryRoot}/memory.memsw.limit_in_bytes`)) return [];
+      return ["Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap."];
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  BerthError, checkResources, invalidArgument, mergeRunConfig, parseRunFlags, processArgv,
+  type ContainerCreateOptions, type RawRunFlags,
+} from "@berth/core";
+import type { EngineContext } from "../engine-context.js";
+import { findImage } from "../images/image-lookup.js";
+import { readImageConfig } from "../images/image-config.js";
+import { createStagingDir } from "../storage/staging.js";
+import { readHostResolvConf, hostsFileText, resolvConfText, writeInitLayer } from "./container-files.js";
+import { settleCreateMounts, volumeDataDir, type MountPoint } from "./container-mounts.js";
+import { checkContainerName, randomContainerName } from "./container-names.js";
+import { containerPaths, containersDir } from "./container-paths.js";
+import { containerEventAttributes, parseContainerRow } from "./container-store.js";
+import type { ContainerRuntime } from "./container-runtime.js";
+import { buildHostConfig } from "./host-config.js";
+
+const text = (value: number | string | undefined) => (value === undefined ? undefined : String(value));
+
+function rawRunFlags(options: ContainerCreateOptions): RawRunFlags {
+  return {
+    memory: options.memory, memorySwap: options.memorySwap, shmSize: options.shmSize, cpus: options.cpus,
+    cpuShares: text(options.cpuShares), pidsLimit: text(options.pidsLimit), oomScoreAdj: text(options.oomScoreAdj),
+    restart: options.restart, stopSignal: options.stopSignal, stopTimeout: text(options.stopTimeout),
+    user: options.user, workdir: options.workingDir,
+    env: options.env ?? [], envFile: options.envFiles ?? [],
+    label: Object.entries(options.labels ?? {}).map(([key, value]) => `${key}=${value}`), labelFile: options.labelFiles ?? [],
+    capAdd: options.capAdd ?? [], capDrop: options.capDrop ?? [], tmpfs: options.tmpfs ?? [],
+    volume: options.volumes ?? [], mount: options.mounts ?? [],
+    rm: options.autoRemove ?? false, privileged: options.privileged ?? false, readOnly: options.readOnly ?? false,
+  };
+}
+
+/** `--security-opt`: no-new-privileges[:true|false]; seccomp/apparmor "unconfined" are accepted (nothing is applied yet). */
+function checkSecurityOptions(options: readonly string[]): void {
+  for (const option of options) {
+    if (/^no-new-privileges([:=](true|false))?$/.test(option) || /^(seccomp|apparmor)[:=]unconfined$/.test(option)) continue;
+    throw invalidArgument(`invalid --security-opt 2: ${JSON.stringify(option)}`);
+  }
+}
+
+/** docker's GenerateRandomID: 64 hex, never one whose short form reads as a number. */
+function newContainerId(): string {
+  for (;;) {
+    const id = randomBytes(32).toString("hex");
+    if (!/^[0-9]+$/.test(id.slice(0, 12))) return id;
+  }
+}
+
+async function pickName(ctx: EngineContext, requested: string | undefined): Promise<string> {
+  if (requested !== undefined && requested !== "") {
+    const name = checkContainerName(requested);
+    await assertNameFree(ctx, name);
+    return name;
+  }
+  for (let attempt = 0; ; attempt++) {
+    const name = attempt < 10 ? randomContainerName() : `${randomContainerName()}${attempt}`;
+    const taken = await ctx.client.container.findUnique({ where: { nodeId_name: { nodeId: ctx.nodeId, name } }, select: { id: true } });
+    if (!taken) return name;
+  }
+}
+
+async function assertNameFree(ctx: EngineContext, name: string): Promise<void> {
+  const taken = await ctx.client.container.findUnique({ where: { nodeId_name: { nodeId: ctx.nodeId, name } }, select: { id: true } });
+  if (taken) throw nameConflict(name, taken.id);
+}
+
+const nameConflict = (name: string, id: string) =>
+  new BerthError("CONFLICT", `Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`);
+
+/** The container dir, staged then renamed into place: init layer, overlay dirs, /etc files, logs. */
+async function writeContainerDir(ctx: EngineContext, id: string, hostname: string): Promise<void> {
+  const staged = await createStagingDir(ctx.paths.root, "container");
+  try {
+    const relative = (path: string) => join(staged, path.slice(containerPaths(ctx.paths, id).dir.length + 1));
+    const paths = containerPaths(ctx.paths, id);
+    await writeInitLayer(relative(paths.init));
+    for (const dir of [paths.upper, paths.work, paths.merged, paths.logDir]) await mkdir(relative(dir), { mode: 0o755 });
+    await chmod(relative(paths.upper), 0o755); // the container's "/" takes the upperdir's mode
+    await writeFile(relative(paths.hostname), `${hostname}\n`, { mode: 0o644 });
+    await writeFile(relative(paths.hosts), hostsFileText(), { mode: 0o644 });
+    await writeFile(relative(paths.resolvConf), resolvConfText(await readHostResolvConf()), { mode: 0o644 });
+    await mkdir(containersDir(ctx.paths), { recursive: true, mode: 0o700 });
+    await rename(staged, paths.dir);
+  } catch (error) {
+    await rm(staged, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * `docker create`: checks every flag (docker's messages, nothing made on error), resolves the
+ * image locally (never pulls), names the container, makes its dir and volumes, and writes the row
+ * last, with its VolumeMount rows and the `create` event, in one transaction.
+ */
+export async function createContainer(ctx: EngineContext, runtime: ContainerRuntime, options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }> {
+  const flags = parseRunFlags(rawRunFlags(options), {});
+  checkResources(flags.resources, { cpuCount: availableParallelism() });
+  checkSecurityOptions(options.securityOpt ?? []);
+  if (options.init === true) throw new BerthError("UNAVAILABLE", "--init is not supported yet", { hint: "run the command without --init" });
+  const warnings = await runtime.resourceWarnings(flags.resources);
+  const image = await findImage(ctx, options.image);
+  const imageConfig = (await readImageConfig(ctx, image.id)).config;
+
+  const id = newContainerId();
+  const volumeTexts = options.volumes ?? [];
+  const anonymousTargets = flags.mounts.slice(0, volumeTexts.length).filter((m) => m.type === "volume" && m.source === "").map((m) => m.target);
+  const config = mergeRunConfig(imageConfig, {
+    image: options.image,
+    cmd: options.cmd,
+    entrypoint: options.entrypoint === undefined ? undefined : options.entrypoint === "" ? null : [options.entrypoint],
+    env: flags.env,
+    workingDir: flags.workingDir,
+    user: flags.user,
+    labels: flags.labels,
+    volumes: anonymousTargets,
+    stopSignal: flags.stopSignal,
+    stopTimeout: flags.stopTimeout,
+    hostname: options.hostname,
+    tty: options.tty ?? false,
+    openStdin: options.openStdin ?? false,
+    detach: options.detach ?? false,
+  }, id);
+  processArgv(config);
+  const name = await pickName(ctx, options.name);
+  const hostConfig = buildHostConfig({
+    flags, volumeTexts, mountRequests: flags.mounts.slice(volumeTexts.length), securityOpt: options.securityOpt ?? [],
+    cgroupVersion: (await runtime.cgroupLayout()).version, ...(options.init === undefined ? {} : { init: options.init }),
+  });
+  const points = await settleCreateMounts(
+    ctx.paths, flags.mounts, flags.mounts.map((_, index) => index < volumeTexts.length),
+    Object.keys(config.Volumes ?? {}), flags.tmpfs.map((entry) => entry.target),
+  );
+
+  await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12));
+  try {
+    await insertContainer(ctx, { id, name, imageId: image.id, imageRef: options.image, config, hostConfig, points });
+  } catch (error) {
+    await rm(containerPaths(ctx.paths, id).dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { id, warnings };
+}
+
+interface NewContainer {
+  id: string;
+  name: string;
+  imageId: string;
+  imageRef: string;
+  config: object;
+  hostConfig: object;
+  points: MountPoint[];
+}
+
+async function insertContainer(ctx: EngineContext, container: NewContainer): Promise<void> {
+  const { nodeId } = ctx;
+  const volumes = container.points.filter((point) => point.type === "volume" && point.name !== undefined);
+  for (const volume of volumes) await mkdir(volumeDataDir(ctx.paths, volume.name ?? ""), { recursive: true, mode: 0o755 });
+  try {
+    await ctx.client.$transaction(async (tx) => {
+      for (const volume of volumes) {
+        const name = volume.name ?? "";
+        const existing = await tx.volume.findUnique({ where: { nodeId_name: { nodeId, name } }, select: { name: true } });
+        if (existing) continue;
+        await tx.volume.create({ data: { nodeId, name, anonymous: volume.anonymous } });
+        await ctx.events.record({ type: "volume", action: "create", objectId: name, attributes: { driver: "local" } }, tx);
+      }
+      const row = await tx.container.create({
+        data: {
+          nodeId, id: container.id, name: container.name, imageId: container.imageId, imageRef: container.imageRef,
+          config: JSON.stringify(container.config), hostConfig: JSON.stringify(container.hostConfig),
+        },
+      });
+      for (const volume of volumes) {
+        await tx.volumeMount.create({
+          data: { nodeId, containerId: container.id, destination: volume.destination, volumeName: volume.name ?? "", readOnly: volume.readOnly },
+        });
+      }
+      await ctx.events.record({ type: "container", action: "create", objectId: container.id, attributes: containerEventAttributes(parseContainerRow(row)) }, tx);
+    });
+  } catch (error) {
+    for (const volume of volumes) if (volume.anonymous) await rm(join(volumeDataDir(ctx.paths, volume.name ?? ""), ".."), { recursive: true, force: true });
+    if ((error as { code?: string }).code === "P2002") {
+      const taken = await ctx.client.container.findUnique({ where: { nodeId_name: { nodeId, name: container.name } }, select: { id: true } });
+      if (taken) throw nameConflict(container.name, taken.id);
+    }
+    throw error;
+  }
+}

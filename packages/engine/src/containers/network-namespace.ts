@@ -1,0 +1,31 @@
+import { rm, writeFile } from "node:fs/promises";
+import { BerthError } from "@berth/core";
+import { execa } from "execa";
+import { listMountPoints } from "../storage/mountinfo.js";
+
+// A container's network namespace, made before its process: a new namespace pinned by an nsfs
+// bind mount on a file in the container's runtime dir (`unshare --net=FILE` makes a new one and
+// binds it there), with loopback up. The start enters it with `nsenter --net=FILE`. The bridge,
+// a veth and ports come with the networking issue, on this same handle.
+
+const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+
+export async function createNetworkNamespace(handle: string): Promise<void> {
+  await releaseNetworkNamespace(handle);
+  await writeFile(handle, "", { mode: 0o444 });
+  const result = await execa("unshare", [`--net=${handle}`, "ip", "link", "set", "lo", "up"], { reject: false, env });
+  if (result.exitCode !== 0) {
+    await releaseNetworkNamespace(handle).catch(() => undefined);
+    throw new BerthError("INTERNAL", `cannot create the network namespace: ${result.stderr || result.message}`);
+  }
+}
+
+/** Unpins the namespace (it goes once no process is in it) and removes the handle. Idempotent. */
+export async function releaseNetworkNamespace(handle: string, mounts?: readonly string[]): Promise<void> {
+  const mounted = (mounts ?? (await listMountPoints())).filter((mount) => mount === handle);
+  for (const _ of mounted) {
+    const result = await execa("umount", [handle], { reject: false, env });
+    if (result.exitCode !== 0) throw new BerthError("INTERNAL", `cannot release the network namespace ${handle}: ${result.stderr}`);
+  }
+  await rm(handle, { force: true });
+}

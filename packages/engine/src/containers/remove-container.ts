@@ -1,0 +1,75 @@
+import { rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { assertTransition } from "@berth/core";
+import type { EngineContext } from "../engine-context.js";
+import { createStagingDir } from "../storage/staging.js";
+import { finishRun, hasRunEnded, isActive } from "./container-exit.js";
+import { volumesDir } from "./container-mounts.js";
+import { containerPaths } from "./container-paths.js";
+import { releaseContainerResources } from "./container-resources.js";
+import { removeInitLink } from "./container-rootfs.js";
+import type { ContainerRuntime } from "./container-runtime.js";
+import { containerEventAttributes, type ContainerRecord } from "./container-store.js";
+import { signalContainer } from "./container-signals.js";
+import { waitUntil } from "./host-processes.js";
+
+export interface RemoveOptions {
+  force?: boolean;
+  /** Also remove the anonymous volumes no other container uses (`rm -v`). */
+  volumes?: boolean;
+}
+
+const identity = (record: ContainerRecord) => ({ id: record.row.id, name: record.row.name });
+
+/**
+ * docker rm, with the container's lock held: refuses an active container without force (docker's
+ * CONFLICT); with force kills it (SIGKILL) and records its end. Then frees anything left on the
+ * host, moves the container dir out of sight, deletes the row (VolumeMount rows go with it) and the
+ * anonymous volumes with -v, and writes `destroy`.
+ */
+export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, options: RemoveOptions = {}): Promise<void> {
+  const { id } = record.row;
+  const paths = containerPaths(ctx.paths, id);
+  let current = record;
+  assertTransition(current.state, options.force ? "forceRemove" : "remove", identity(current));
+  if (isActive(current.state)) {
+    if (current.state !== "restarting") {
+      await signalContainer(ctx, runtime, current, 9);
+      await waitUntil(() => hasRunEnded(ctx, current), 10_000);
+    }
+    current = await finishRun(ctx, runtime, current);
+  }
+  await releaseContainerResources(ctx, runtime, id, paths);
+  const trash = await createStagingDir(ctx.paths.root, "remove");
+  try {
+    await rename(paths.dir, join(trash, "container")).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+    await removeInitLink(ctx, id);
+    const anonymous = options.volumes ? await unsharedAnonymousVolumes(ctx, id) : [];
+    await ctx.client.$transaction(async (tx) => {
+      await tx.container.delete({ where: { nodeId_id: { nodeId: ctx.nodeId, id } } });
+      for (const name of anonymous) {
+        await tx.volume.delete({ where: { nodeId_name: { nodeId: ctx.nodeId, name } } });
+        await ctx.events.record({ type: "volume", action: "destroy", objectId: name, attributes: { driver: "local" } }, tx);
+      }
+      await ctx.events.record({ type: "container", action: "destroy", objectId: id, attributes: containerEventAttributes(current) }, tx);
+    });
+    for (const name of anonymous) await rm(join(volumesDir(ctx.paths), name), { recursive: true, force: true });
+  } finally {
+    await rm(trash, { recursive: true, force: true });
+  }
+}
+
+async function unsharedAnonymousVolumes(ctx: EngineContext, id: string): Promise<string[]> {
+  const mounts = await ctx.client.volumeMount.findMany({
+    where: { nodeId: ctx.nodeId, containerId: id, volume: { anonymous: true } },
+    select: { volumeName: true },
+  });
+  const names: string[] = [];
+  for (const { volumeName } of mounts) {
+    const others = await ctx.client.volumeMount.count({ where: { nodeId: ctx.nodeId, volumeName, containerId: { not: id } } });
+    if (others === 0) names.push(volumeName);
+  }
+  return names;
+}
