@@ -75,7 +75,7 @@ export function useNativeFixtures() {
     rootfs = await extractBusybox();
   });
   afterAll(async () => {
-    if (rootfs) await rm(rootfs, { recursive: true, force: true });
+    if (rootfs) await rm(rootfs, { recursive: true, force: true, maxRetries: 5 });
   });
   afterEach(async () => {
     for (const file of pidFiles.splice(0)) {
