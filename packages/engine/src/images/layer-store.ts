@@ -10,6 +10,7 @@ import { commitStaged, createStagingDir } from "../storage/staging.js";
 /** A layer extracted into staging (diff/ plus its tar as layer.tar), not yet visible. */
 export interface StagedLayer {
   diffId: string;
+  /** Bytes of extracted content, docker's layer size (the tar itself is bigger). */
   size: number;
   stagingDir: string;
 }
@@ -45,12 +46,12 @@ export async function stageLayer(
     if (options.tarFile) {
       await link(options.tarFile, tarPath);
       const result = await applyLayerTar(tar, join(stagingDir, "diff"));
-      return { diffId: result.diffId, size: result.size, stagingDir };
+      return { diffId: result.diffId, size: result.contentSize, stagingDir };
     }
     const tarCopy = createWriteStream(tarPath);
     const result = await applyLayerTar(teeToFile(tar, tarCopy), join(stagingDir, "diff"));
     await new Promise<void>((resolve, reject) => tarCopy.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    return { diffId: result.diffId, size: result.size, stagingDir };
+    return { diffId: result.diffId, size: result.contentSize, stagingDir };
   } catch (error) {
     await rm(stagingDir, { recursive: true, force: true });
     throw error;

@@ -58,6 +58,11 @@ export interface ApplyLayerResult {
   diffId: string;
   /** Bytes of the uncompressed tar. */
   size: number;
+  /**
+   * Bytes of the extracted content as docker counts a layer's size: regular files plus symlink
+   * targets (hardlinks once), what `images` and `history` show.
+   */
+  contentSize: number;
 }
 
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -91,7 +96,7 @@ export async function applyLayerTar(
     await reader.close();
   }
   await applier.finish();
-  return { diffId: formatSha256(hash), size };
+  return { diffId: formatSha256(hash), size, contentSize: applier.contentSize };
 }
 
 interface SpecialNode {
@@ -144,6 +149,8 @@ class LayerApplier {
   private readonly linkOwner = new Map<string, string>();
   /** Directory mtimes, restored after the whole stream (creating children changes them). */
   private readonly dirTimes = new Map<string, [atime: number, mtime: number]>();
+  /** See ApplyLayerResult.contentSize. */
+  contentSize = 0;
 
   constructor(root: string) {
     this.resolver = new RootResolver(root, { replaceWithDirectory: (path) => this.reviveWhiteout(path) });
@@ -161,10 +168,12 @@ class LayerApplier {
       const path = `${this.resolver.resolveDirectory(parentRel, true)}/${base}`;
       switch (entry.type) {
         case "file":
+          this.contentSize += entry.size;
           return await this.writeFile(path, entry, reader);
         case "dir":
           return this.makeDirectory(rel, path, entry);
         case "symlink":
+          this.contentSize += Buffer.byteLength(entry.linkname);
           return this.makeSymlink(path, entry);
         case "hardlink":
           return this.makeHardlink(path, entry);
