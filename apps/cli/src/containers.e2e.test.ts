@@ -1,0 +1,206 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The container verbs as a user runs them: the real bin/berth, a fresh BERTH_ROOT (the busybox base
+// image loads into it from /usr/local/share/berth/busybox.tar), real namespaces, mounts and cgroups,
+// so these need root. Names without a registry host are never looked up in one: missing images
+// are `localhost/…` names.
+
+const bin = resolve(import.meta.dirname, "../bin/berth");
+const builtMain = resolve(import.meta.dirname, "../dist/main.js");
+const baseImageArchive = "/usr/local/share/berth/busybox.tar";
+
+let workDir: string;
+let root: string;
+
+beforeAll(() => {
+  if (!existsSync(builtMain)) throw new Error(`${builtMain} is missing: build apps/cli before its e2e tests`);
+  if (!existsSync(baseImageArchive)) throw new Error(`${baseImageArchive} is missing: the container e2e tests run busybox from it`);
+  if (process.getuid?.() !== 0) throw new Error("the container e2e tests need root (namespaces, mounts, cgroups)");
+  workDir = mkdtempSync(join(tmpdir(), "berth-cli-containers-"));
+  root = join(workDir, "root");
+});
+
+afterAll(() => {
+  if (root === undefined) return;
+  const ids = berth(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter((id) => id !== "");
+  if (ids.length > 0) berth(["rm", "-f", ...ids]);
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+function berth(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(bin, args, {
+    encoding: "utf8",
+    input: options.input ?? "",
+    cwd: workDir,
+    env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, ...options.env },
+    timeout: 60_000,
+  });
+  if (result.error !== undefined) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("run", () => {
+  it("runs a command attached and removes the container with --rm", () => {
+    expect(berth(["run", "--rm", "busybox", "echo", "hi"])).toEqual({ status: 0, stdout: "hi\n", stderr: "" });
+    expect(berth(["ps", "-aq"])).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+
+  it("exits with the container's exit code", () => {
+    expect(berth(["run", "--rm", "busybox", "sh", "-c", "exit 7"]).status).toBe(7);
+  });
+
+  it("keeps the command's own flags after the image, and the environment flags before it", () => {
+    const result = berth(["run", "--rm", "-e", "GREETING=hello", "-e", "FROM_BERTH", "busybox", "sh", "-c", 'echo "$GREETING $FROM_BERTH"; ls -d /'], {
+      env: { FROM_BERTH: "world" },
+    });
+    expect(result).toEqual({ status: 0, stdout: "hello world\n/\n", stderr: "" });
+  });
+
+  it("keeps stdout and stderr apart", () => {
+    expect(berth(["run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2"])).toEqual({ status: 0, stdout: "out\n", stderr: "err\n" });
+  });
+
+  it("streams a pipe into the container with -i", () => {
+    expect(berth(["run", "-i", "--rm", "busybox", "cat"], { input: "data\nmore data\n" })).toEqual({
+      status: 0,
+      stdout: "data\nmore data\n",
+      stderr: "",
+    });
+  });
+
+  it("exits 127 when the command does not exist, and 126 when it cannot be executed", () => {
+    const missing = berth(["run", "--rm", "busybox", "nosuchcmd"]);
+    expect(missing.status).toBe(127);
+    expect(missing.stderr).toContain("nosuchcmd");
+    expect(berth(["run", "--rm", "busybox", "/etc"]).status).toBe(126);
+  });
+
+  it("exits 125 for an image it does not have, without pulling", () => {
+    const result = berth(["run", "--rm", "localhost/nothing"]);
+    expect(result.status).toBe(125);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^Unable to find image 'localhost\/nothing:latest' locally\nError: /);
+    const never = berth(["run", "--rm", "--pull=never", "localhost/nothing:1"]);
+    expect(never.status).toBe(125);
+    expect(never.stderr).toMatch(/^Error: No such image: localhost\/nothing:1/);
+  });
+
+  it("exits 125 with docker's message for a bad flag value", () => {
+    const result = berth(["run", "--rm", "-m", "10zz", "busybox", "true"]);
+    expect(result.status).toBe(125);
+    expect(result.stderr).toContain(`invalid argument "10zz" for "-m, --memory" flag: invalid size: '10zz'`);
+    expect(berth(["run", "--rm", "--stop-signal", "SIGNOPE", "busybox", "true"]).status).toBe(125);
+  });
+
+  it("refuses -it from a pipe as docker does", () => {
+    expect(berth(["run", "-it", "--rm", "busybox", "sh"], { input: "exit\n" })).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "the input device is not a TTY\n",
+    });
+  });
+
+  it("gives -it a terminal: a pty inside, exit code out", () => {
+    // script(1) runs berth on a pty of its own, as a user's terminal would.
+    const result = spawnSync("script", ["-qec", `${bin} run -it --rm busybox sh -c 'tty; exit 3'`, "/dev/null"], {
+      encoding: "utf8",
+      input: "",
+      cwd: workDir,
+      env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, TERM: "xterm" },
+      timeout: 60_000,
+    });
+    expect(result.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(result.status).toBe(3);
+  });
+});
+
+describe("a detached container", () => {
+  let id: string;
+
+  it("starts with -d, printing its full id", () => {
+    const result = berth(["run", "-d", "--name", "e2e-web", "-l", "role=web", "busybox", "sleep", "300"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    id = result.stdout.trim();
+  });
+
+  it("is listed by ps under docker's columns", () => {
+    const lines = berth(["ps"]).stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$/);
+    const row = lines.find((line) => line.endsWith(" e2e-web"));
+    expect(row).toMatch(new RegExp(`^${id.slice(0, 12)} +busybox +"sleep 300" +.* ago +Up .+ +e2e-web$`));
+    expect(berth(["ps", "-q", "-f", "label=role=web"]).stdout).toBe(`${id.slice(0, 12)}\n`);
+    expect(berth(["container", "ls", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}"]).stdout).toContain(`${id} e2e-web running\n`);
+  });
+
+  it("refuses a second container with the same name, exiting 125", () => {
+    const result = berth(["run", "-d", "--name", "e2e-web", "busybox", "true"]);
+    expect(result.status).toBe(125);
+    expect(result.stderr).toContain('"/e2e-web" is already in use');
+  });
+
+  it("is inspected as a container before any image", () => {
+    expect(berth(["inspect", "--format", "{{.State.Status}} {{.Config.Labels.role}}", "e2e-web"])).toEqual({
+      status: 0,
+      stdout: "running web\n",
+      stderr: "",
+    });
+    expect(berth(["container", "inspect", "-f", "{{.Id}}", "e2e-web"]).stdout).toBe(`${id}\n`);
+    expect(berth(["inspect", "--format", "{{.Id}}", "busybox"]).stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+  });
+
+  it("pauses and unpauses", () => {
+    expect(berth(["pause", "e2e-web"])).toEqual({ status: 0, stdout: "e2e-web\n", stderr: "" });
+    expect(berth(["ps", "--format", "{{.Status}}", "-f", "name=e2e-web"]).stdout).toMatch(/^Up .* \(Paused\)\n$/);
+    expect(berth(["unpause", "e2e-web"])).toEqual({ status: 0, stdout: "e2e-web\n", stderr: "" });
+  });
+
+  it("refuses rm while running, then stops and is removed", () => {
+    const refused = berth(["rm", "e2e-web"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^Error: /);
+    expect(berth(["stop", "-t", "1", "e2e-web"])).toEqual({ status: 0, stdout: "e2e-web\n", stderr: "" });
+    expect(berth(["ps", "-a", "--format", "{{.Status}}", "-f", "name=e2e-web"]).stdout).toMatch(/^Exited \(137\) .* ago\n$/);
+    expect(berth(["rm", "e2e-web", "e2e-nothing"])).toEqual({ status: 1, stdout: "e2e-web\n", stderr: "Error: No such container: e2e-nothing\n" });
+    expect(berth(["ps", "-aq"]).stdout).toBe("");
+  });
+});
+
+describe("exited containers", () => {
+  it("wait prints the exit code", () => {
+    const id = berth(["run", "-d", "busybox", "sh", "-c", "exit 3"]).stdout.trim();
+    expect(berth(["wait", id])).toEqual({ status: 0, stdout: "3\n", stderr: "" });
+    expect(berth(["rm", id]).status).toBe(0);
+  });
+
+  it("logs keeps stdout and stderr apart, with docker's timestamps on -t", () => {
+    // stdout and stderr are separate pipes: the pause keeps "three" after "two" in the log.
+    expect(berth(["run", "--name", "e2e-logs", "busybox", "sh", "-c", "echo one; echo two >&2; sleep 1; echo three"]).status).toBe(0);
+    expect(berth(["logs", "e2e-logs"])).toEqual({ status: 0, stdout: "one\nthree\n", stderr: "two\n" });
+    expect(berth(["logs", "--tail", "1", "e2e-logs"]).stdout).toBe("three\n");
+    const stamped = berth(["logs", "-t", "e2e-logs"]).stdout;
+    expect(stamped).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z one\n\S+Z three\n$/);
+  });
+
+  it("start -a runs a created container again, attached", () => {
+    const created = berth(["create", "--name", "e2e-again", "busybox", "echo", "again"]);
+    expect(created.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(berth(["start", "-a", "e2e-again"])).toEqual({ status: 0, stdout: "again\n", stderr: "" });
+    expect(berth(["start", "-a", "e2e-again"]).stdout).toBe("again\n");
+    expect(berth(["rm", "e2e-again", "e2e-logs"])).toEqual({ status: 0, stdout: "e2e-again\ne2e-logs\n", stderr: "" });
+  });
+
+  it("restart and kill work on a running container", () => {
+    expect(berth(["run", "-d", "--name", "e2e-restart", "busybox", "sleep", "300"]).status).toBe(0);
+    expect(berth(["restart", "-t", "0", "e2e-restart"])).toEqual({ status: 0, stdout: "e2e-restart\n", stderr: "" });
+    expect(berth(["ps", "--format", "{{.Names}}"]).stdout).toContain("e2e-restart\n");
+    expect(berth(["kill", "e2e-restart"])).toEqual({ status: 0, stdout: "e2e-restart\n", stderr: "" });
+    expect(berth(["wait", "e2e-restart"]).stdout).toBe("137\n");
+    expect(berth(["rm", "e2e-restart"]).status).toBe(0);
+  });
+});
