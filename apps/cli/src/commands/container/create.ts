@@ -6,7 +6,7 @@ import { containerRunExitStatusByCode } from "../../exit-status.js";
 export const spec = defineSpec({
   name: "container create",
   aliases: ["create"],
-  summary: "Create a new container",
+  summary: "Create a container from an image without starting it",
   usage: "[OPTIONS] IMAGE [COMMAND] [ARG...]",
   args: [{ name: "IMAGE" }, { name: "COMMAND", isOptional: true }, { name: "ARG", isOptional: true, isVariadic: true }],
   options: createFlagOptions,

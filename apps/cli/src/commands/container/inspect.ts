@@ -4,7 +4,7 @@ import { inspectObjects } from "../../inspect-objects.js";
 export const spec = defineSpec({
   name: "container inspect",
   aliases: [],
-  summary: "Display detailed information on one or more containers",
+  summary: "Show the full configuration and state of one or more containers",
   usage: "[OPTIONS] CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {

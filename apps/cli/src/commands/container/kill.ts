@@ -4,11 +4,11 @@ import { defineSpec, stringOption, type RunCommand } from "../../command-spec.js
 export const spec = defineSpec({
   name: "container kill",
   aliases: ["kill"],
-  summary: "Kill one or more running containers",
+  summary: "Send a signal (SIGKILL by default) to one or more running containers",
   usage: "[OPTIONS] CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {
-    signal: stringOption("-s, --signal string", 'Signal to send to the container (default "KILL")'),
+    signal: stringOption("-s, --signal string", "Signal to send (default SIGKILL)"),
   },
   examples: ["berth kill web", "berth kill -s HUP web"],
 });

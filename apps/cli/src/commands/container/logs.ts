@@ -4,15 +4,15 @@ import { booleanOption, defineSpec, stringOption, type RunCommand } from "../../
 export const spec = defineSpec({
   name: "container logs",
   aliases: ["logs"],
-  summary: "Fetch the logs of a container",
+  summary: "Print what a container wrote to stdout and stderr",
   usage: "[OPTIONS] CONTAINER",
   args: [{ name: "CONTAINER" }],
   options: {
-    follow: booleanOption("-f, --follow", "Follow log output"),
-    since: stringOption("--since string", 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
-    tail: stringOption("-n, --tail string", 'Number of lines to show from the end of the logs (default "all")'),
-    timestamps: booleanOption("-t, --timestamps", "Show timestamps"),
-    until: stringOption("--until string", 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
+    follow: booleanOption("-f, --follow", "Keep printing new output until the container exits"),
+    since: stringOption("--since string", "Only output since this time: a timestamp (2024-01-02T13:23:37Z) or a duration ago (42m)"),
+    tail: stringOption("-n, --tail string", "Only the last N lines (default all)"),
+    timestamps: booleanOption("-t, --timestamps", "Prefix each line with its time"),
+    until: stringOption("--until string", "Only output before this time: a timestamp or a duration ago"),
   },
   examples: ["berth logs web", "berth logs -f --tail 10 web", "berth logs -t --since 5m web"],
 });

@@ -4,7 +4,7 @@ import { defineSpec, type RunCommand } from "../../command-spec.js";
 export const spec = defineSpec({
   name: "container pause",
   aliases: ["pause"],
-  summary: "Pause all processes within one or more containers",
+  summary: "Freeze every process of one or more containers",
   usage: "CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {},

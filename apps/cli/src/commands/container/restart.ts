@@ -8,7 +8,7 @@ export const spec = defineSpec({
   usage: "[OPTIONS] CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {
-    timeout: intOption("-t, --timeout int", "Seconds to wait before killing the container"),
+    timeout: intOption("-t, --timeout int", "Seconds to wait for the container to exit before killing it"),
   },
   examples: ["berth restart web", "berth restart -t 2 web worker"],
 });

@@ -8,8 +8,8 @@ export const spec = defineSpec({
   usage: "[OPTIONS] CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {
-    force: booleanOption("-f, --force", "Force the removal of a running container (uses SIGKILL)"),
-    volumes: booleanOption("-v, --volumes", "Remove anonymous volumes associated with the container"),
+    force: booleanOption("-f, --force", "Kill a running container first, then remove it"),
+    volumes: booleanOption("-v, --volumes", "Remove the container's anonymous volumes too"),
   },
   examples: ["berth rm web", "berth rm -f web worker", "berth rm $(berth ps -aq -f status=exited)"],
 });

@@ -7,13 +7,13 @@ import { containerRunExitStatusByCode } from "../../exit-status.js";
 export const spec = defineSpec({
   name: "container run",
   aliases: ["run"],
-  summary: "Create and run a new container from an image",
+  summary: "Create a container from an image and run it",
   usage: "[OPTIONS] IMAGE [COMMAND] [ARG...]",
   args: [{ name: "IMAGE" }, { name: "COMMAND", isOptional: true }, { name: "ARG", isOptional: true, isVariadic: true }],
   options: {
     ...createFlagOptions,
-    detach: booleanOption("-d, --detach", "Run container in background and print container ID"),
-    sigProxy: booleanOption("--sig-proxy", "Proxy received signals to the process", true),
+    detach: booleanOption("-d, --detach", "Start the container in the background and print its id"),
+    sigProxy: booleanOption("--sig-proxy", "Pass the signals berth receives on to the container (without -t)", true),
   },
   examples: [
     "berth run --rm busybox echo hello",

@@ -6,12 +6,12 @@ import { booleanOption, defineSpec, type RunCommand } from "../../command-spec.j
 export const spec = defineSpec({
   name: "container start",
   aliases: ["start"],
-  summary: "Start one or more stopped containers",
+  summary: "Start one or more containers that are not running",
   usage: "[OPTIONS] CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {
-    attach: booleanOption("-a, --attach", "Attach STDOUT/STDERR and forward signals"),
-    interactive: booleanOption("-i, --interactive", "Attach container's STDIN"),
+    attach: booleanOption("-a, --attach", "Stay attached to the output and exit with the container's code"),
+    interactive: booleanOption("-i, --interactive", "Feed berth's stdin to the container"),
   },
   examples: ["berth start web", "berth start -ai shell"],
 });

@@ -8,8 +8,8 @@ export const spec = defineSpec({
   usage: "[OPTIONS] CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {
-    signal: stringOption("-s, --signal string", "Signal to send to the container"),
-    timeout: intOption("-t, --timeout int", "Seconds to wait before killing the container"),
+    signal: stringOption("-s, --signal string", "Signal to stop with (default: the container's stop signal)"),
+    timeout: intOption("-t, --timeout int", "Seconds to wait for the container to exit before killing it"),
   },
   examples: ["berth stop web", "berth stop -t 0 web worker", "berth stop -s SIGINT web"],
 });

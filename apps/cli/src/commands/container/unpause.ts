@@ -4,7 +4,7 @@ import { defineSpec, type RunCommand } from "../../command-spec.js";
 export const spec = defineSpec({
   name: "container unpause",
   aliases: ["unpause"],
-  summary: "Unpause all processes within one or more containers",
+  summary: "Thaw the processes of one or more paused containers",
   usage: "CONTAINER [CONTAINER...]",
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {},
