@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { BerthError, planContainerStart, renderSetupScript, type StartPlan } from "@berth/core";
+import { BerthError, DEFAULT_HELPER_IN_CONTAINER, planContainerStart, renderSetupScript, type StartPlan } from "@berth/core";
 import { execa } from "execa";
 import type { CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { groupJoinFiles, monitorJoinFiles } from "../cgroups/cgroup-naming.js";
@@ -15,7 +16,7 @@ import { imageLayers, mountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
-import { readFileInRoot } from "./host-processes.js";
+import { readFileInRoot, waitUntil } from "./host-processes.js";
 import { createNetworkNamespace } from "./network-namespace.js";
 
 // One start of a container, in order: rootfs, start plan (core), setup script, cgroups (limits
@@ -28,6 +29,27 @@ import { createNetworkNamespace } from "./network-namespace.js";
 export interface LaunchResult {
   pid: number;
   monitorPid: number;
+}
+
+const SETUP_TIMEOUT_MS = 30_000;
+
+/**
+ * Has the container's PID 1 exec'd the command (or ended)? Before that it is, in turn, the
+ * monitor's fork, nsenter, unshare, the setup script's shell and berth-init init.
+ */
+function isPastSetup(pid: number, helperPath: string, script: string): boolean {
+  let argv: string[];
+  try {
+    argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return true;
+  }
+  const [command, first, second] = argv;
+  if (argv.length <= 1 && command === "") return true; // a zombie: it ended
+  if (command === helperPath && first === "monitor") return false;
+  if (command === "nsenter" || command === "unshare") return false;
+  if (command === "/bin/sh" && first === "-e" && second === script) return false;
+  return !(command === DEFAULT_HELPER_IN_CONTAINER && first === "init");
 }
 
 /** Every v1 hierarchy the container sees under /sys/fs/cgroup: co-mounted controllers joined by commas. */
@@ -124,6 +146,11 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     const monitorPid = parseMonitorPid(result.stdout);
     const pid = Number((await readFile(paths.pidFile, "utf8")).trim());
     phase("monitor");
+    if (!options.waitStart) {
+      // Like `runc start`: back once the command runs, so a signal sent next reaches it, not the setup.
+      await waitUntil(() => isPastSetup(pid, runtime.helperPath, paths.script), SETUP_TIMEOUT_MS, 2);
+      phase("setup");
+    }
     return { pid, monitorPid };
   } catch (error) {
     await releaseContainerResources(ctx, runtime, id, paths).catch((cleanupError: unknown) => {
