@@ -6,13 +6,13 @@ import { collectUnusedLayers } from "./layer-gc.js";
 import { deleteImageAndParents } from "./remove-image.js";
 import { imageStoreLock } from "./store-lock.js";
 
-/** image prune: dangling images (untagged, childless); with all, every image without children, tags and all. */
+/** image prune: dangling images (untagged, childless); with all, every image without children, tags and all. Images containers use stay. */
 export async function pruneImages(ctx: EngineContext, options: { all?: boolean } = {}): Promise<ImagePruneResult> {
   return withLock(ctx.paths.locks, imageStoreLock, async () => {
     const results: ImageRemoveResult[] = [];
     for (;;) {
       const candidates = await ctx.client.image.findMany({
-        where: { nodeId: ctx.nodeId, children: { none: {} }, ...(options.all ? {} : { tags: { none: {} } }) },
+        where: { nodeId: ctx.nodeId, children: { none: {} }, containers: { none: {} }, ...(options.all ? {} : { tags: { none: {} } }) },
         include: { tags: { select: { name: true } } },
       });
       if (candidates.length === 0) break;

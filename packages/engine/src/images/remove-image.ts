@@ -20,7 +20,11 @@ export async function removeImage(
     const results: ImageRemoveResult[] = [];
     const tags = await listImageTags(ctx, image.id);
     const byName = !isImageIdLike(text) && !image.id.startsWith(`sha256:${text}`) && tags.length > 0;
+    const user = await containerUsing(ctx, image.id);
     if (byName) {
+      if (tags.length === 1 && user && !options.force) {
+        throw new BerthError("CONFLICT", `conflict: unable to remove repository reference "${text}" (must force) - container ${shortId(user.id)} is using its referenced image ${shortId(image.id)}`);
+      }
       const name = parseReference(text);
       await untag(ctx, image.id, name.canonical);
       results.push({ untagged: name.familiar });
@@ -30,12 +34,14 @@ export async function removeImage(
         throw new BerthError("CONFLICT", `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
       }
       await assertNoChildren(ctx, image);
+      assertNotUsed(image, user, options.force === true);
       for (const tag of tags) {
         await untag(ctx, image.id, parseReference(tag).canonical);
         results.push({ untagged: tag });
       }
     }
-    if ((await childCount(ctx, image.id)) > 0) return results;
+    // An image a container uses stays (untagged): its container still needs its layers.
+    if ((await childCount(ctx, image.id)) > 0 || user) return results;
     results.push(...(await deleteImageAndParents(ctx, image, !options.noPrune)));
     await collectUnusedLayers(ctx);
     return results;
@@ -49,6 +55,26 @@ async function childCount(ctx: EngineContext, imageId: string): Promise<number> 
 async function assertNoChildren(ctx: EngineContext, image: ImageRow): Promise<void> {
   if ((await childCount(ctx, image.id)) > 0) {
     throw new BerthError("CONFLICT", `conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image has dependent child images`);
+  }
+}
+
+/** A container of this node made from the image, running ones first (docker names those). */
+async function containerUsing(ctx: EngineContext, imageId: string): Promise<{ id: string; state: string } | undefined> {
+  const rows = await ctx.client.container.findMany({ where: { nodeId: ctx.nodeId, imageId }, select: { id: true, state: true } });
+  return rows.find((row) => ["running", "paused", "restarting"].includes(row.state)) ?? rows[0];
+}
+
+/**
+ * docker's conflicts for a removal by ID: a running container's image cannot be deleted at all, a
+ * stopped one's only with force (which here untags it and keeps the image, see docs/architecture.md).
+ */
+function assertNotUsed(image: ImageRow, user: { id: string; state: string } | undefined, force: boolean): void {
+  if (user === undefined) return;
+  if (["running", "paused", "restarting"].includes(user.state)) {
+    throw new BerthError("CONFLICT", `conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by running container ${shortId(user.id)}`);
+  }
+  if (!force) {
+    throw new BerthError("CONFLICT", `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${shortId(user.id)}`);
   }
 }
 
@@ -80,9 +106,9 @@ export async function deleteImageAndParents(ctx: EngineContext, image: ImageRow,
 async function prunableParent(ctx: EngineContext, parentId: string): Promise<ImageRow | null> {
   const parent = await ctx.client.image.findUnique({
     where: { nodeId_id: { nodeId: ctx.nodeId, id: parentId } },
-    include: { _count: { select: { tags: true, children: true } } },
+    include: { _count: { select: { tags: true, children: true, containers: true } } },
   });
-  if (!parent || parent._count.tags > 0 || parent._count.children > 0) return null;
+  if (!parent || parent._count.tags > 0 || parent._count.children > 0 || parent._count.containers > 0) return null;
   const { _count, ...row } = parent;
   return row;
 }
