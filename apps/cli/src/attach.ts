@@ -1,5 +1,6 @@
 import { BerthError, type AttachStreams, type ContainerService } from "@berth/core";
 import type { CommandContext } from "./context.js";
+import { relayUntilDetach } from "./detach-keys.js";
 
 export interface AttachOptions {
   /** `-i`: the local stdin feeds the container's. */
@@ -8,6 +9,8 @@ export interface AttachOptions {
   isTty: boolean;
   /** docker's --sig-proxy: without a pty, signals berth receives go to the container. */
   isSignalProxy: boolean;
+  /** With -it: typing these leaves the container running and berth exits 0 (docker's --detach-keys). */
+  detachKeys: Uint8Array;
 }
 
 /** docker's refusal of `-it` when stdin is a pipe or a file. */
@@ -24,21 +27,27 @@ export async function startAttached(
   options: AttachOptions,
 ): Promise<number> {
   const done = new AbortController();
+  const detach = new AbortController();
+  const isTerminal = options.isTty && options.isInteractive;
   const streams: AttachStreams = {
     stdout: (chunk) => ctx.stdout.write(chunk),
     stderr: (chunk) => ctx.stderr.write(chunk),
   };
-  if (options.isInteractive) streams.stdin = ctx.stdin;
+  if (options.isInteractive) {
+    streams.stdin = isTerminal ? relayUntilDetach(ctx.stdin, options.detachKeys, () => detach.abort()) : ctx.stdin;
+  }
   if (options.isTty) streams.resize = ctx.terminalSizes(done.signal);
-  const restoreTerminal = options.isTty && options.isInteractive ? ctx.enterRawMode() : () => {};
+  if (isTerminal) streams.detach = detach.signal;
+  const restoreTerminal = isTerminal ? ctx.enterRawMode() : () => {};
   const stopProxy =
     options.isSignalProxy && !options.isTty
       ? ctx.onSignals((signal) => void containers.kill(id, signal).catch(() => {}))
       : () => {};
   try {
     const exitCode = await containers.start(id, streams);
-    if (exitCode === undefined) throw new BerthError("INTERNAL", `container ${id} ended without an exit code`);
-    return exitCode;
+    if (exitCode !== undefined) return exitCode;
+    if (detach.signal.aborted) return 0;
+    throw new BerthError("INTERNAL", `container ${id} ended without an exit code`);
   } finally {
     stopProxy();
     done.abort();

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -115,6 +115,28 @@ describe("run", () => {
     });
     expect(result.stdout).toMatch(/\/dev\/pts\/\d+/);
     expect(result.status).toBe(3);
+  });
+});
+
+describe("run -it and the detach keys", () => {
+  it("leaves the container running on Ctrl-P Ctrl-Q and exits 0", async () => {
+    const child = spawn("script", ["-qec", `${bin} run -it --name e2e-detach busybox sh -c 'echo ready; sleep 300'`, "/dev/null"], {
+      cwd: workDir,
+      env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, TERM: "xterm" },
+    });
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("ready")) resolve();
+      });
+      child.on("close", () => reject(new Error(`berth ended before the container was ready: ${output}`)));
+    });
+    child.stdin.write("\x10\x11");
+    expect(await exited).toBe(0);
+    expect(berth(["ps", "--format", "{{.Names}} {{.State}}", "-f", "name=e2e-detach"]).stdout).toBe("e2e-detach running\n");
+    expect(berth(["rm", "-f", "e2e-detach"]).status).toBe(0);
   });
 });
 

@@ -92,6 +92,21 @@ describe("run", () => {
     expect(fake.created[0]).toMatchObject({ tty: true, openStdin: true });
   });
 
+  it("detaches on the detach keys with -it: stdin ends, start gives no code, berth exits 0", async () => {
+    let wasDetached = false;
+    const fake = recording(async (streams) => {
+      const typed: string[] = [];
+      for await (const chunk of streams!.stdin!) typed.push(Buffer.from(chunk).toString());
+      wasDetached = streams!.detach!.aborted;
+      streams!.stdout(Buffer.from(typed.join("")));
+      return undefined;
+    });
+    const { proc, stdout } = createCapturedProcess({ stdin: "ls\r\x01xy" });
+    Object.assign(proc.stdin, { isTTY: true, setRawMode: () => proc.stdin });
+    const status = await runCli(["run", "-it", "--detach-keys", "ctrl-a,x", "busybox", "sh"], proc, createFakeService(fake.parts));
+    expect({ status, stdout: stdout.text(), wasDetached }).toEqual({ status: 0, stdout: "ls\r", wasDetached: true });
+  });
+
   it("refuses -it when stdin is not a terminal, before creating anything", async () => {
     const fake = recording();
     const result = await berth(["run", "-it", "busybox", "sh"], fake.parts, { stdin: "x" });

@@ -1,5 +1,6 @@
 import { notATtyMessage, startAttached } from "../../attach.js";
-import { booleanOption, defineSpec, type RunCommand } from "../../command-spec.js";
+import { defaultDetachKeys, parseDetachKeys } from "../../detach-keys.js";
+import { booleanOption, defineSpec, stringOption, type RunCommand } from "../../command-spec.js";
 import { createContainer, parsePullPolicy } from "../../create-container.js";
 import { createFlagOptions, toCreateOptions } from "../../create-flags.js";
 import { containerRunExitStatusByCode } from "../../exit-status.js";
@@ -13,6 +14,7 @@ export const spec = defineSpec({
   options: {
     ...createFlagOptions,
     detach: booleanOption("-d, --detach", "Start the container in the background and print its id"),
+    detachKeys: stringOption("--detach-keys string", 'Keys that leave an -it container running (default "ctrl-p,ctrl-q")'),
     sigProxy: booleanOption("--sig-proxy", "Pass the signals berth receives on to the container (without -t)", true),
   },
   examples: [
@@ -35,6 +37,7 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
     return 1;
   }
   const pullPolicy = parsePullPolicy(options.pull);
+  const detachKeys = parseDetachKeys(options.detachKeys ?? defaultDetachKeys);
   const createOptions = await toCreateOptions(ctx, args, options, { isDetached: options.detach });
   const id = await createContainer(ctx, createOptions, pullPolicy);
   const { containers } = await ctx.getService();
@@ -47,5 +50,6 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
     isInteractive: options.interactive,
     isTty: options.tty,
     isSignalProxy: options.sigProxy,
+    detachKeys,
   });
 };

@@ -1,7 +1,8 @@
 import { invalidArgument, type ContainerService } from "@berth/core";
 import { notATtyMessage, startAttached } from "../../attach.js";
+import { defaultDetachKeys, parseDetachKeys } from "../../detach-keys.js";
 import { forEachContainer } from "../../batch.js";
-import { booleanOption, defineSpec, type RunCommand } from "../../command-spec.js";
+import { booleanOption, defineSpec, stringOption, type RunCommand } from "../../command-spec.js";
 
 export const spec = defineSpec({
   name: "container start",
@@ -11,6 +12,7 @@ export const spec = defineSpec({
   args: [{ name: "CONTAINER", isVariadic: true }],
   options: {
     attach: booleanOption("-a, --attach", "Stay attached to the output and exit with the container's code"),
+    detachKeys: stringOption("--detach-keys string", 'Keys that leave an -it container running (default "ctrl-p,ctrl-q")'),
     interactive: booleanOption("-i, --interactive", "Feed berth's stdin to the container"),
   },
   examples: ["berth start web", "berth start -ai shell"],
@@ -28,6 +30,7 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
       return name;
     });
   }
+  const detachKeys = parseDetachKeys(options.detachKeys ?? defaultDetachKeys);
   const [name] = args;
   if (name === undefined || args.length > 1) throw invalidArgument("you cannot start and attach multiple containers at once");
   const config = await readConfig(containers, name);
@@ -36,7 +39,7 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
     ctx.stderr.write(`${notATtyMessage}\n`);
     return 1;
   }
-  return startAttached(ctx, containers, name, { isInteractive, isTty: config.tty, isSignalProxy: true });
+  return startAttached(ctx, containers, name, { isInteractive, isTty: config.tty, isSignalProxy: true, detachKeys });
 };
 
 /** The two settings of the container's inspect `Config` that decide how to attach. */
