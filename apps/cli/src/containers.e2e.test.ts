@@ -118,21 +118,35 @@ describe("run", () => {
   });
 });
 
+/** Spawn berth (or script running it) and resolve once its stdout shows `marker`. */
+async function spawnUntil(command: string, args: string[], marker: string) {
+  const child = spawn(command, args, { cwd: workDir, env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, TERM: "xterm" } });
+  let output = "";
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(marker)) resolve();
+    });
+    child.on("close", () => reject(new Error(`berth ended before printing ${marker}: ${output}`)));
+  });
+  return { child, exited, output: () => output };
+}
+
+describe("run attached without a tty", () => {
+  it("passes the signals berth receives on to the container", async () => {
+    const script = 'trap "echo got INT; exit 42" INT; echo ready; while true; do sleep 0.1; done';
+    const { child, exited, output } = await spawnUntil(bin, ["run", "--rm", "busybox", "sh", "-c", script], "ready");
+    child.kill("SIGINT");
+    expect(await exited).toBe(42);
+    expect(output()).toBe("ready\ngot INT\n");
+  });
+});
+
 describe("run -it and the detach keys", () => {
   it("leaves the container running on Ctrl-P Ctrl-Q and exits 0", async () => {
-    const child = spawn("script", ["-qec", `${bin} run -it --name e2e-detach busybox sh -c 'echo ready; sleep 300'`, "/dev/null"], {
-      cwd: workDir,
-      env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, TERM: "xterm" },
-    });
-    let output = "";
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("ready")) resolve();
-      });
-      child.on("close", () => reject(new Error(`berth ended before the container was ready: ${output}`)));
-    });
+    const command = `${bin} run -it --name e2e-detach busybox sh -c 'echo ready; sleep 300'`;
+    const { child, exited } = await spawnUntil("script", ["-qec", command, "/dev/null"], "ready");
     child.stdin.write("\x10\x11");
     expect(await exited).toBe(0);
     expect(berth(["ps", "--format", "{{.Names}} {{.State}}", "-f", "name=e2e-detach"]).stdout).toBe("e2e-detach running\n");
