@@ -1,25 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { toEventQuery } from "./events.js";
 
-const now = new Date("2024-06-01T12:00:00Z");
+const now = new Date("2026-11-29T12:00:00Z");
 const signal = new AbortController().signal;
 
-describe("toEventQuery", () => {
-  it("follows new events unless --until ends the stream", () => {
-    const query = toEventQuery({ filter: ["type=image", "event=tag", "event=untag"], since: "10m", until: undefined }, now, signal);
-    expect(query).toEqual({
-      since: new Date("2024-06-01T11:50:00Z"),
-      until: undefined,
-      filters: { type: ["image"], event: ["tag", "untag"] },
-      follow: true,
-      signal,
-    });
-    const bounded = toEventQuery({ filter: [], since: undefined, until: "2024-06-01T11:00:00Z" }, now, signal);
-    expect(bounded.follow).toBe(false);
-    expect(bounded.until).toEqual(new Date("2024-06-01T11:00:00Z"));
+describe("events query", () => {
+  it("follows only new events when neither --since nor --until is given, like docker", () => {
+    const query = toEventQuery({ filter: [], since: undefined, until: undefined }, now, signal);
+    expect(query.since).toEqual(now);
+    expect(query.follow).toBe(true);
   });
 
-  it("refuses a time it cannot read", () => {
-    expect(() => toEventQuery({ filter: [], since: "yesterday-ish", until: undefined }, now, signal)).toThrow();
+  it("replays the past up to --until without following", () => {
+    const query = toEventQuery({ filter: [], since: undefined, until: "10m" }, now, signal);
+    expect(query.since).toBeUndefined();
+    expect(query.until).toEqual(new Date("2026-11-29T11:50:00Z"));
+    expect(query.follow).toBe(false);
+  });
+
+  it("replays from --since and keeps following", () => {
+    const query = toEventQuery({ filter: ["type=image"], since: "1h", until: undefined }, now, signal);
+    expect(query.since).toEqual(new Date("2026-11-29T11:00:00Z"));
+    expect(query.filters).toEqual({ type: ["image"] });
+    expect(query.follow).toBe(true);
   });
 });

@@ -25,8 +25,10 @@ export function toEventQuery(
   now: Date,
   signal: AbortSignal,
 ): EventQuery {
+  // Like docker: with neither bound, only what happens from now on; with --until alone, the past up to it.
+  const since = options.since ?? (options.until === undefined ? now.toISOString() : undefined);
   return {
-    since: options.since === undefined ? undefined : parseTimeOrDuration(options.since, now),
+    since: since === undefined ? undefined : parseTimeOrDuration(since, now),
     until: options.until === undefined ? undefined : parseTimeOrDuration(options.until, now),
     filters: parseFilters(options.filter),
     follow: options.until === undefined,
