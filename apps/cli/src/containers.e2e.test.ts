@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +94,16 @@ describe("run", () => {
     expect(result.status).toBe(125);
     expect(result.stderr).toContain(`invalid argument "10zz" for "-m, --memory" flag: invalid size: '10zz'`);
     expect(berth(["run", "--rm", "--stop-signal", "SIGNOPE", "busybox", "true"]).status).toBe(125);
+  });
+
+  it("reads --env-file itself: a missing file is berth's error, not node's", () => {
+    writeFileSync(join(workDir, "app.env"), "FROM_FILE=yes\n");
+    expect(berth(["run", "--rm", "--env-file", "app.env", "busybox", "sh", "-c", "echo $FROM_FILE"]).stdout).toBe("yes\n");
+    expect(berth(["run", "--rm", "--env-file", "missing.env", "busybox", "true"])).toEqual({
+      status: 125,
+      stdout: "",
+      stderr: "Error: open missing.env: no such file or directory\n",
+    });
   });
 
   it("refuses -it from a pipe as docker does", () => {
