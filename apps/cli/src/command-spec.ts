@@ -34,6 +34,8 @@ export interface CommandSpec<O extends Record<string, OptionSpec> = Record<strin
    * operand end the flags, so `run IMAGE ls -l` hands `-l` to the command, not to berth.
    */
   canIntersperseFlags?: boolean;
+  /** Left out of the help listings: berth's own plumbing (`container cleanup`), not a user's verb. */
+  isHidden?: boolean;
   /** How errors the command throws map to exit status, when not the default (run/create: 125). */
   exitStatusByCode?: ExitStatusTable;
 }

@@ -217,6 +217,25 @@ describe("a detached container", () => {
   });
 });
 
+describe("container cleanup, the monitor's exit command", () => {
+  it("removes a detached --rm container once it exits, with no other berth command run", async () => {
+    const id = berth(["run", "-d", "--rm", "busybox", "true"]).stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const dir = join(root, "containers", id);
+    for (let waited = 0; existsSync(dir) && waited < 30_000; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("is idempotent, and harmless for a container that is gone", () => {
+    const id = berth(["run", "-d", "busybox", "true"]).stdout.trim();
+    expect(berth(["wait", id]).stdout).toBe("0\n");
+    expect(berth(["container", "cleanup", id])).toEqual({ status: 0, stdout: `${id}\n`, stderr: "" });
+    expect(berth(["container", "cleanup", id]).status).toBe(0);
+    expect(berth(["rm", id]).status).toBe(0);
+    expect(berth(["container", "cleanup", id]).status).toBe(0);
+  });
+});
+
 describe("exited containers", () => {
   it("wait prints the exit code", () => {
     const id = berth(["run", "-d", "busybox", "sh", "-c", "exit 3"]).stdout.trim();

@@ -38,6 +38,13 @@ describe("runCli", () => {
     expect(result.stdout).not.toContain("list ");
   });
 
+  it("lists container verbs but not the monitor's plumbing", async () => {
+    const result = await run(["container", "--help"]);
+    expect(result.stdout).toMatch(/\n {2}run +Create a container from an image and run it\n/);
+    expect(result.stdout).not.toContain("cleanup");
+    expect((await run(["--help"])).stdout).toMatch(/\n {2}ps +List containers\n/);
+  });
+
   it("answers version and --version without the engine", async () => {
     const version = await run(["version"]);
     expect(version.status).toBe(0);

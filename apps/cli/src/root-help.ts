@@ -6,9 +6,13 @@ interface Entry {
   summary: string;
 }
 
+/** Every command the help lists (hidden ones left out), with its summary. */
 async function loadSummaries(): Promise<{ names: readonly string[]; summary: string }[]> {
   const modules = await Promise.all(commandRegistry.map((command) => command.load()));
-  return commandRegistry.map((command, index) => ({ names: command.names, summary: modules[index]!.spec.summary }));
+  return commandRegistry
+    .map((command, index) => ({ names: command.names, spec: modules[index]!.spec }))
+    .filter(({ spec }) => spec.isHidden !== true)
+    .map(({ names, spec }) => ({ names, summary: spec.summary }));
 }
 
 function renderEntries(entries: Entry[]): string {

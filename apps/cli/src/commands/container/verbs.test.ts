@@ -42,13 +42,14 @@ describe("batch verbs", () => {
         unpause: record("unpause"),
         restart: record("restart"),
         remove: record("remove"),
+        cleanup: record("cleanup"),
         start: async (name) => {
           calls.push(["start", name]);
           return undefined;
         },
       },
     };
-    for (const words of [["kill", "-s", "HUP", "a"], ["kill", "a"], ["pause", "a"], ["unpause", "a"], ["restart", "-t", "3", "a"], ["rm", "-fv", "a"], ["container", "remove", "a"], ["start", "a", "b"]]) {
+    for (const words of [["kill", "-s", "HUP", "a"], ["kill", "a"], ["pause", "a"], ["unpause", "a"], ["restart", "-t", "3", "a"], ["rm", "-fv", "a"], ["container", "remove", "a"], ["start", "a", "b"], ["container", "cleanup", "a"]]) {
       expect((await berth(words, parts)).status, words.join(" ")).toBe(0);
     }
     expect(calls).toEqual([
@@ -61,6 +62,7 @@ describe("batch verbs", () => {
       ["remove", "a", { force: false, volumes: false }],
       ["start", "a"],
       ["start", "b"],
+      ["cleanup", "a"],
     ]);
   });
 
