@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import {
   DEFAULT_STOP_TIMEOUT, assertTransition, parseSignal, type AttachStreams,
 } from "@berth/core";
@@ -65,18 +65,27 @@ export async function startContainer(ctx: EngineContext, runtime: ContainerRunti
   if (!record) throw noSuchContainer(text);
   assertTransition(record.state, "attach", identity(record));
   const paths = containerPaths(ctx.paths, id);
+  // Without a restart policy this client records the exit itself (below): the monitor's exit command stands aside.
+  const recordsExit = record.hostConfig.RestartPolicy.Name === "no";
+  if (recordsExit) await writeFile(paths.attachedMarker, "").catch(() => undefined);
   let outcome;
   try {
     outcome = await relayAttach(paths.attachSocket, attach, { start: started !== undefined, stdin: record.config.OpenStdin === true });
   } catch (error) {
+    await rm(paths.attachedMarker, { force: true });
     if (started) await signalContainer(ctx, runtime, started, SIGKILL);
     throw error;
   }
-  if (outcome.detached) return undefined;
+  if (outcome.detached) {
+    await rm(paths.attachedMarker, { force: true });
+    return undefined;
+  }
+  ctx.logger.debug({ container: id, phase: "attached run" }, "start phase");
   const code = outcome.exitCode ?? (await readExitFile(paths.exitFile).catch(() => undefined))?.exitCode;
-  if (record.hostConfig.RestartPolicy.Name === "no") {
+  if (recordsExit) {
     await waitUntil(() => hasExitFile(ctx, record), 2_000);
     const after = await finishInline(ctx, runtime, id);
+    ctx.logger.debug({ container: id, phase: after ? "finished" : "finished and removed" }, "start phase");
     return code ?? after?.row.exitCode;
   }
   return code;

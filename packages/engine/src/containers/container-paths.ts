@@ -34,6 +34,8 @@ export interface ContainerPaths {
   netns: string;
   /** Written by stop and kill: the exit was asked for, so no restart policy applies. */
   stoppedMarker: string;
+  /** Present while an attached client (run, start -a) will record the exit itself. */
+  attachedMarker: string;
 }
 
 const CONTAINER_ID = /^[0-9a-f]{64}$/;
@@ -65,6 +67,7 @@ export function containerPaths(paths: RootPaths, id: string): ContainerPaths {
     attachSocket: join(runDir, "attach"),
     netns: join(runDir, "netns"),
     stoppedMarker: join(runDir, "stopped"),
+    attachedMarker: join(runDir, "attached"),
   };
 }
 

@@ -4,8 +4,10 @@ import { fileURLToPath } from "node:url";
 import type { ContainerResources } from "@berth/core";
 import { probeCgroupLayout, type CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { createFsCgroupHost, type CgroupHost } from "../cgroups/cgroup-host.js";
+import { performCgroupPlan, planMonitorsCgroupCreate } from "../cgroups/cgroup-plan.js";
 import type { EngineContext } from "../engine-context.js";
 import { berthInitPath } from "../native/helper-path.js";
+import { containerPaths } from "./container-paths.js";
 
 // What the container service learns about the host once per engine: the cgroup layout, the
 // helper binary, the capability count, and the exit command the monitors run.
@@ -13,6 +15,8 @@ import { berthInitPath } from "../native/helper-path.js";
 export interface ContainerRuntime {
   cgroupHost: CgroupHost;
   cgroupLayout(): Promise<CgroupLayout>;
+  /** Makes the root's monitors group once per engine (it stays: see containers/README.md). */
+  ensureMonitorsGroup(): Promise<void>;
   /** The static berth-init on the host. */
   helperPath: string;
   /** The host's /proc/sys/kernel/cap_last_cap. */
@@ -37,14 +41,37 @@ export function createContainerRuntime(ctx: EngineContext): ContainerRuntime {
   const cgroupHost = createFsCgroupHost();
   let layout: Promise<CgroupLayout> | undefined;
   let lastCap: Promise<number> | undefined;
+  let monitorsGroup: Promise<void> | undefined;
   const cliPath = ctx.settings.settings.cli_path ?? checkoutCli();
   if (cliPath === undefined) ctx.logger.warn("no berth CLI found for the monitors' exit command (set BERTH_CLI): containers are cleaned up when next read");
   return {
     cgroupHost,
     cgroupLayout: () => (layout ??= probeCgroupLayout(cgroupHost)),
+    async ensureMonitorsGroup() {
+      monitorsGroup ??= (async () => {
+        const current = await (layout ??= probeCgroupLayout(cgroupHost));
+        await performCgroupPlan(planMonitorsCgroupCreate(current, ctx.paths.rootHash), cgroupHost);
+      })();
+      try {
+        await monitorsGroup;
+      } catch (error) {
+        monitorsGroup = undefined;
+        throw error;
+      }
+    },
     helperPath: berthInitPath(),
     lastCap: () => (lastCap ??= readFile("/proc/sys/kernel/cap_last_cap", "utf8").then((text) => Number(text.trim()))),
-    exitCommand: (id) => (cliPath === undefined ? undefined : [process.execPath, cliPath, "container", "cleanup", id]),
+    exitCommand(id) {
+      if (cliPath === undefined) return undefined;
+      const paths = containerPaths(ctx.paths, id);
+      // A Node process per exit costs more CPU than the rest of a short run: skip it when an
+      // attached client records the exit itself, or when the run was already recorded (its
+      // runtime dir is gone). A client that dies leaves this to the next read of the container.
+      return [
+        "/bin/sh", "-c", 'if [ -e "$1" ] || [ ! -e "$2" ]; then exit 0; fi; shift 2; exec "$@"', "berth-exit",
+        paths.attachedMarker, paths.pidFile, process.execPath, cliPath, "container", "cleanup", id,
+      ];
+    },
     monitorEnv() {
       const { settings } = ctx.settings;
       return {

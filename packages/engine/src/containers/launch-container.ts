@@ -4,7 +4,7 @@ import { BerthError, DEFAULT_HELPER_IN_CONTAINER, planContainerStart, renderSetu
 import { execa } from "execa";
 import type { CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { groupJoinFiles, monitorJoinFiles } from "../cgroups/cgroup-naming.js";
-import { performCgroupPlan, planCgroupCreate, planMonitorsCgroupCreate } from "../cgroups/cgroup-plan.js";
+import { performCgroupPlan, planCgroupCreate } from "../cgroups/cgroup-plan.js";
 import type { EngineContext } from "../engine-context.js";
 import { helperMessages } from "../native/helper-errors.js";
 import { monitorArgs, parseMonitorPid } from "../native/monitor-args.js";
@@ -115,7 +115,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     const script = renderSetupScript(plan, { initBinaryPath: runtime.helperPath, ...(plan.tty ? { consoleFd: CONSOLE_FD } : {}) });
     await writeFile(paths.script, script, { mode: 0o700 });
     phase("plan");
-    await performCgroupPlan(planMonitorsCgroupCreate(layout, ctx.paths.rootHash), host);
+    await runtime.ensureMonitorsGroup();
     const cgroupPlan = planCgroupCreate(layout, ctx.paths.rootHash, id, plan.cgroup);
     await performCgroupPlan(cgroupPlan, host);
     phase("cgroups");

@@ -38,8 +38,11 @@ export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime
       await waitUntil(() => hasRunEnded(ctx, current), 10_000);
     }
     current = await finishRun(ctx, runtime, current);
+  } else if (current.state !== "exited") {
+    // An ended run released its resources when it was recorded (finishRun); a created or dead
+    // container may hold what a crashed start left.
+    await releaseContainerResources(ctx, runtime, id, paths);
   }
-  await releaseContainerResources(ctx, runtime, id, paths);
   const trash = await createStagingDir(ctx.paths.root, "remove");
   try {
     await rename(paths.dir, join(trash, "container")).catch((error: NodeJS.ErrnoException) => {
