@@ -36,7 +36,10 @@ export async function startAttached(
   if (options.isInteractive) {
     streams.stdin = isTerminal ? relayUntilDetach(ctx.stdin, options.detachKeys, () => detach.abort()) : ctx.stdin;
   }
-  if (options.isTty) streams.resize = ctx.terminalSizes(done.signal);
+  if (options.isTty) {
+    streams.size = ctx.terminalSize();
+    streams.resize = ctx.terminalSizes(done.signal);
+  }
   if (isTerminal) streams.detach = detach.signal;
   const restoreTerminal = isTerminal ? ctx.enterRawMode() : () => {};
   const stopProxy =

@@ -114,16 +114,18 @@ describe("run", () => {
     });
   });
 
-  it("gives -it a terminal: a pty inside, exit code out", () => {
+  it("gives -it a terminal: a pty inside, of the local terminal's size, exit code out", () => {
     // script(1) runs berth on a pty of its own, as a user's terminal would.
-    const result = spawnSync("script", ["-qec", `${bin} run -it --rm busybox sh -c 'tty; exit 3'`, "/dev/null"], {
+    const command = `stty cols 100 rows 30; ${bin} run -it --rm busybox sh -c 'tty; stty size; exit 3'`;
+    const result = spawnSync("script", ["-qec", command, "/dev/null"], {
       encoding: "utf8",
       input: "",
       cwd: workDir,
       env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, TERM: "xterm" },
       timeout: 60_000,
     });
-    expect(result.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(result.stdout).toMatch(/\/dev\/pts\/\d+\r*\n/);
+    expect(result.stdout).toMatch(/\b30 100\r*\n/);
     expect(result.status).toBe(3);
   });
 });

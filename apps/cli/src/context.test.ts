@@ -21,12 +21,13 @@ describe("createCommandContext's terminal", () => {
     expect(() => createCommandContext(proc, noEngine).enterRawMode()()).not.toThrow();
   });
 
-  it("yields the size, then each resize, until aborted", async () => {
+  it("gives the size, then yields each resize until aborted", async () => {
     const { proc } = createCapturedProcess();
     Object.assign(proc.stdout, { isTTY: true, rows: 24, columns: 80 });
+    const ctx = createCommandContext(proc, noEngine);
+    expect(ctx.terminalSize()).toEqual({ rows: 24, cols: 80 });
     const done = new AbortController();
-    const sizes = createCommandContext(proc, noEngine).terminalSizes(done.signal)[Symbol.asyncIterator]();
-    expect((await sizes.next()).value).toEqual({ rows: 24, cols: 80 });
+    const sizes = ctx.terminalSizes(done.signal)[Symbol.asyncIterator]();
     const next = sizes.next();
     Object.assign(proc.stdout, { rows: 50, columns: 132 });
     setImmediate(() => proc.stdout.emit("resize"));
@@ -36,8 +37,9 @@ describe("createCommandContext's terminal", () => {
     expect(await last).toEqual({ done: true, value: undefined });
   });
 
-  it("yields nothing when stdout is not a terminal", async () => {
+  it("has no size and yields nothing when stdout is not a terminal", async () => {
     const { proc } = createCapturedProcess();
+    expect(createCommandContext(proc, noEngine).terminalSize()).toBeUndefined();
     const sizes: unknown[] = [];
     for await (const size of createCommandContext(proc, noEngine).terminalSizes(new AbortController().signal)) sizes.push(size);
     expect(sizes).toEqual([]);

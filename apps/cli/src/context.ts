@@ -39,7 +39,9 @@ export interface CommandContext {
    * container's pty unprocessed, Ctrl-C included. Returns the function that restores it.
    */
   enterRawMode(): () => void;
-  /** The local terminal's size (stdout, a tty), then each change (SIGWINCH), until `signal` aborts. */
+  /** The local terminal's size, when stdout is one. */
+  terminalSize(): TerminalSize | undefined;
+  /** Each change of the local terminal's size (SIGWINCH) until `signal` aborts; none for a pipe. */
   terminalSizes(signal: AbortSignal): AsyncIterable<TerminalSize>;
   /**
    * Calls `listener` for each proxied signal this process receives until the returned function is
@@ -100,6 +102,7 @@ export function createCommandContext(
       stdin.setRawMode(true);
       return () => stdin.setRawMode?.(false);
     },
+    terminalSize: () => terminalSizeOf(proc.stdout),
     terminalSizes: (signal) => watchTerminalSize(proc.stdout, signal),
     onSignals(listener) {
       const subscriptions = proxiedSignals.map((name) => [name, () => listener(name)] as const);
@@ -116,13 +119,15 @@ export function createCommandContext(
   };
 }
 
-/** Node turns SIGWINCH into a `resize` event on a tty stdout; nothing is yielded for a pipe. */
+function terminalSizeOf(stdout: ProcessLike["stdout"]): TerminalSize | undefined {
+  return stdout.isTTY === true ? { rows: stdout.rows ?? 24, cols: stdout.columns ?? 80 } : undefined;
+}
+
+/** Node turns SIGWINCH into a `resize` event on a tty stdout. */
 async function* watchTerminalSize(stdout: ProcessLike["stdout"], signal: AbortSignal): AsyncIterable<TerminalSize> {
-  const size = () => ({ rows: stdout.rows ?? 24, cols: stdout.columns ?? 80 });
   if (stdout.isTTY !== true || signal.aborted) return;
-  yield size();
   try {
-    for await (const _ of on(stdout, "resize", { signal })) yield size();
+    for await (const _ of on(stdout, "resize", { signal })) yield terminalSizeOf(stdout)!;
   } catch (error) {
     if (!signal.aborted) throw error;
   }

@@ -76,6 +76,11 @@ describe("run", () => {
     const sizes: unknown[] = [];
     const fake = recording(async (streams) => {
       expect(modes).toEqual([true]);
+      sizes.push(streams!.size);
+      setImmediate(() => {
+        Object.assign(proc.stdout, { rows: 41, columns: 101 });
+        proc.stdout.emit("resize");
+      });
       for await (const size of streams!.resize!) {
         sizes.push(size);
         break;
@@ -88,7 +93,7 @@ describe("run", () => {
     const status = await runCli(["run", "-it", "busybox", "sh"], proc, createFakeService(fake.parts));
     expect({ status, stdout: stdout.text(), stderr: stderr.text() }).toEqual({ status: 125, stdout: "", stderr: "Error: lost the pty\n" });
     expect(modes).toEqual([true, false]);
-    expect(sizes).toEqual([{ rows: 40, cols: 100 }]);
+    expect(sizes).toEqual([{ rows: 40, cols: 100 }, { rows: 41, cols: 101 }]);
     expect(fake.created[0]).toMatchObject({ tty: true, openStdin: true });
   });
 
