@@ -72,6 +72,27 @@ describe("detached containers", () => {
     expect(events).toEqual(["create", "start", "kill", "die", "stop"]);
   });
 
+  it("restarts a running container with a new process, and start -a attaches to a running one", async () => {
+    const { engine } = await freshRoot();
+    const id = await runDetached(engine, "echo hi; exec sleep 300", { stopTimeout: 1 });
+    const before = (await state(engine, id)).Pid as number;
+    await engine.containers.restart(id, { timeout: 0 });
+    const after = await state(engine, id);
+    expect(after).toMatchObject({ Status: "running" });
+    expect(after.Pid).not.toBe(before);
+    expect(isGone(before)).toBe(true);
+    const attached = new AbortController();
+    const output: string[] = [];
+    const attaching = engine.containers.start(id, { stdout: (chunk) => output.push(Buffer.from(chunk).toString()), stderr: () => {}, detach: attached.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    attached.abort();
+    expect(await attaching).toBeUndefined();
+    expect(await state(engine, id)).toMatchObject({ Status: "running" });
+    const events: string[] = [];
+    for await (const event of engine.system.events({ filters: { type: ["container"] } })) events.push(event.action);
+    expect(events).toEqual(["create", "start", "kill", "kill", "die", "stop", "start", "restart"]);
+  });
+
   it("pauses with the freezer and unpauses", async () => {
     const { engine } = await freshRoot();
     const id = await runDetached(engine, "while :; do sleep 0.05; done");

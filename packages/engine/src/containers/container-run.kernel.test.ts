@@ -86,6 +86,20 @@ describe("run through the service", () => {
     expect(result.stderr).toMatch(/can't fork|Resource temporarily unavailable/);
   });
 
+  it("streams stdin with -i and gives -t a pty of the container's own devpts", async () => {
+    const { engine } = await freshRoot();
+    async function* input() {
+      yield new TextEncoder().encode("hello\n");
+      yield new TextEncoder().encode("world\n");
+    }
+    const piped = await runAttached(engine, { image: "busybox", cmd: ["sh", "-c", "cat; echo done"], openStdin: true }, { stdin: input() });
+    expect(piped).toMatchObject({ exitCode: 0, stdout: "hello\nworld\ndone\n" });
+    const tty = await runAttached(engine, { ...sh("tty; stty size; echo $TERM; echo err >&2"), tty: true }, { size: { rows: 33, cols: 101 } });
+    expect(tty.exitCode, tty.stderr).toBe(0);
+    expect(tty.stdout.replaceAll("\r", "")).toBe("/dev/pts/0\n33 101\nxterm\nerr\n");
+    expect(tty.stderr).toBe("");
+  });
+
   it("with --rm leaves nothing behind", async () => {
     const container = await freshRoot();
     const result = await runAttached(container.engine, { ...sh("echo bye"), autoRemove: true });
