@@ -4,7 +4,7 @@ import { BerthError, chainIds, parseImageConfig, parseReference, type ByteSource
 import type { EngineContext } from "../engine-context.js";
 import { countBytes, openByteSource } from "../images/byte-source.js";
 import { registerImage } from "../images/image-register.js";
-import { commitLayerChain, discardStagedLayers, stageLayer, type ChainLayer, type StagedLayer } from "../images/layer-store.js";
+import { commitLayerChain, discardStagedLayers, stageLayer, syncStagedLayers, type ChainLayer, type StagedLayer } from "../images/layer-store.js";
 import { imageStoreLock } from "../images/store-lock.js";
 import { openDecompressed } from "../layers/decompress.js";
 import { withLock } from "../storage/lock.js";
@@ -30,6 +30,7 @@ export async function loadImages(ctx: EngineContext, source: ByteSource, options
     const prepared: PreparedImage[] = [];
     for (const image of images) prepared.push(await prepareImage(ctx, image, staged));
     const result: ImageLoadResult = { messages: [], imageIds: [] };
+    await syncStagedLayers(ctx, [...staged.values()]);
     await withLock(ctx.paths.locks, imageStoreLock, async () => {
       for (const image of prepared) {
         const layers = await commitLayerChain(ctx, image.chain);

@@ -14,7 +14,7 @@ import { openDecompressed } from "../layers/decompress.js";
 import { withLock } from "../storage/lock.js";
 import { countBytes, openByteSource } from "./byte-source.js";
 import { registerImage } from "./image-register.js";
-import { commitLayerChain, discardStagedLayers, stageLayer } from "./layer-store.js";
+import { commitLayerChain, discardStagedLayers, stageLayer, syncStagedLayers } from "./layer-store.js";
 import { goArchitecture } from "./platform.js";
 import { imageStoreLock } from "./store-lock.js";
 
@@ -41,6 +41,7 @@ export async function importImage(ctx: EngineContext, source: ByteSource, option
       history: [{ created, comment: message }],
     };
     const configBytes = serializeImageConfig(config);
+    await syncStagedLayers(ctx, [staged]);
     return await withLock(ctx.paths.locks, imageStoreLock, async () => {
       const layers = await commitLayerChain(ctx, [{ diffId: staged.diffId, staged }]);
       const registered = await registerImage(ctx, {

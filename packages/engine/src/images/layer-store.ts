@@ -5,7 +5,7 @@ import { BerthError, chainIds } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { applyLayerTar } from "../layers/tar-apply.js";
 import { createLayerLink, layerDir } from "../layers/layer-dirs.js";
-import { commitStaged, createStagingDir } from "../storage/staging.js";
+import { commitStaged, createStagingDir, syncFilesystem } from "../storage/staging.js";
 
 /** A layer extracted into staging (diff/ plus its tar as layer.tar), not yet visible. */
 export interface StagedLayer {
@@ -65,12 +65,21 @@ async function* teeToFile(source: AsyncIterable<Uint8Array>, file: NodeJS.Writab
   }
 }
 
+/**
+ * Flush staged layers to disk before they are committed: one syncfs for all of them, done
+ * outside the store lock so other processes never wait for the disk.
+ */
+export async function syncStagedLayers(ctx: EngineContext, layers: (StagedLayer | undefined)[]): Promise<void> {
+  if (layers.some((layer) => layer !== undefined)) await syncFilesystem(ctx.paths.tmp);
+}
+
 export async function discardStagedLayers(layers: (StagedLayer | undefined)[]): Promise<void> {
   await Promise.all(layers.map((layer) => layer && rm(layer.stagingDir, { recursive: true, force: true })));
 }
 
 /**
- * Make a chain of layers visible, base first. Call under the image store lock. A layer whose
+ * Make a chain of layers visible, base first. Call under the image store lock, after
+ * syncStagedLayers. A layer whose
  * chain is already stored keeps the stored copy and its staged copy is dropped; the others are
  * renamed into layers/<chain>, their tar into blobs/, then a short link, and the row goes last.
  * A layer that was stored when the caller chose not to stage it may have been removed meanwhile
@@ -93,7 +102,10 @@ export async function commitLayerChain(
       stored.push({ chainId, diffId: layer.diffId, size: Number(existing.size) });
       continue;
     }
-    layer.staged ??= await layer.restage?.();
+    if (!layer.staged && layer.restage) {
+      layer.staged = await layer.restage();
+      await syncStagedLayers(ctx, [layer.staged]);
+    }
     if (!layer.staged) throw new BerthError("CONFLICT", `layer ${chainId} was removed while it was being used; retry`);
     await moveStagedLayer(ctx, chainId, layer.staged);
     const link = basename(await createLayerLink(ctx.paths.root, chainId));
@@ -116,6 +128,6 @@ async function moveStagedLayer(ctx: EngineContext, chainId: string, staged: Stag
   const target = layerDir(ctx.paths.root, chainId);
   // A directory left by a crash between rename and row is complete (renamed only when whole): replace it.
   await rm(target, { recursive: true, force: true });
-  await commitStaged(staged.stagingDir, target);
-  await commitStaged(join(target, "layer.tar"), ctx.blobs.blobPath(staged.diffId));
+  await commitStaged(staged.stagingDir, target, { isSynced: true });
+  await commitStaged(join(target, "layer.tar"), ctx.blobs.blobPath(staged.diffId), { isSynced: true });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { constants, type Stats } from "node:fs";
+import { constants } from "node:fs";
 import { link, lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BerthError } from "@berth/core";
@@ -88,7 +88,17 @@ export async function fsyncPath(path: string, flags = constants.O_RDONLY): Promi
  * already exists (another process won the race), the staged copy is discarded and "exists" is
  * returned; nothing is ever replaced.
  */
-export async function commitStaged(staged: string, finalPath: string): Promise<"committed" | "exists"> {
+/** Flushes the whole filesystem holding `path` to disk: one syncfs, however many files were staged. */
+export async function syncFilesystem(path: string): Promise<void> {
+  await execa("sync", ["-f", path]);
+}
+
+export interface CommitOptions {
+  /** The staged content was already flushed (syncFilesystem after staging, outside any lock). */
+  isSynced?: boolean;
+}
+
+export async function commitStaged(staged: string, finalPath: string, options: CommitOptions = {}): Promise<"committed" | "exists"> {
   if (!isAbsolute(staged) || !isAbsolute(finalPath)) {
     throw new BerthError("INVALID_ARGUMENT", "commitStaged needs absolute paths");
   }
@@ -98,7 +108,11 @@ export async function commitStaged(staged: string, finalPath: string): Promise<"
     await rm(staged, { recursive: true, force: true });
     return "exists";
   }
-  const outcome = stats.isDirectory() ? await commitDirectory(staged, finalPath) : await commitFile(staged, finalPath, stats);
+  if (!options.isSynced) {
+    if (stats.isDirectory()) await syncFilesystem(staged);
+    else if (stats.isFile()) await fsyncPath(staged);
+  }
+  const outcome = stats.isDirectory() ? await commitDirectory(staged, finalPath) : await commitFile(staged, finalPath);
   if (outcome === "exists") {
     await rm(staged, { recursive: true, force: true });
     return "exists";
@@ -108,7 +122,6 @@ export async function commitStaged(staged: string, finalPath: string): Promise<"
 }
 
 async function commitDirectory(staged: string, finalPath: string): Promise<"committed" | "exists"> {
-  await execa("sync", ["-f", staged]);
   try {
     await rename(staged, finalPath);
     return "committed";
@@ -119,8 +132,7 @@ async function commitDirectory(staged: string, finalPath: string): Promise<"comm
   }
 }
 
-async function commitFile(staged: string, finalPath: string, stats: Stats): Promise<"committed" | "exists"> {
-  if (stats.isFile()) await fsyncPath(staged);
+async function commitFile(staged: string, finalPath: string): Promise<"committed" | "exists"> {
   try {
     // link(2) never replaces an existing name, unlike rename(2): the atomic "no replace" we need.
     await link(staged, finalPath);
