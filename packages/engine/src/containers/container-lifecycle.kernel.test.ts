@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { BerthService, LogEntry } from "@berth/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  containerLeftovers, createContainerRoot, prepareExitCommand, requireRoot, type ContainerRoot,
+  containerLeftovers, createContainerRoot, prepareExitCommand, requireRoot, runAttached, type ContainerRoot,
 } from "../test-support/container-root.js";
 
 // Detached containers through the ContainerService on the real kernel: stop, kill, pause, logs,
@@ -194,5 +194,22 @@ describe("detached containers", () => {
     expect(await state(engine, id)).toMatchObject({ Status: "running" });
     await engine.containers.remove(id, { force: true });
     await expect.poll(() => containerLeftovers(container, id), { timeout: 15_000 }).toEqual([]);
+  });
+
+  it("runs containers side by side: parallel --rm runs all succeed and leave nothing, two starts of one container start it once", async () => {
+    const container = await freshRoot();
+    const { engine } = container;
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => runAttached(engine, { image: "busybox", cmd: ["sh", "-c", `echo ${i}`], autoRemove: true })));
+    expect(runs.map((run) => [run.exitCode, run.stdout])).toEqual(Array.from({ length: 6 }, (_, i) => [0, `${i}\n`]));
+    expect(await engine.containers.list({ all: true })).toEqual([]);
+    for (const run of runs) await expect.poll(() => containerLeftovers(container, run.id), { timeout: 15_000 }).toEqual([]);
+
+    const { id } = await engine.containers.create({ image: "busybox", cmd: ["sleep", "300"], detach: true });
+    const other = await container.reopen();
+    await Promise.all([engine.containers.start(id), other.containers.start(id)]);
+    const starts: string[] = [];
+    for await (const event of engine.system.events({ filters: { type: ["container"], event: ["start"] } })) starts.push(event.objectId);
+    expect(starts.filter((started) => started === id)).toHaveLength(1);
+    await engine.containers.remove(id, { force: true });
   });
 });

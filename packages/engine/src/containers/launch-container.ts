@@ -16,7 +16,7 @@ import { imageLayers, mountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
-import { readFileInRoot, waitUntil } from "./host-processes.js";
+import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { createNetworkNamespace } from "./network-namespace.js";
 
 // One start of a container, in order: rootfs, start plan (core), setup script, cgroups (limits
@@ -45,7 +45,8 @@ function isPastSetup(pid: number, helperPath: string, script: string): boolean {
     return true;
   }
   const [command, first, second] = argv;
-  if (argv.length <= 1 && command === "") return true; // a zombie: it ended
+  // Empty while an execve replaces the image, and for a zombie: only the latter has ended.
+  if (argv.length <= 1 && command === "") return !isProcessRunning(pid);
   if (command === helperPath && first === "monitor") return false;
   if (command === "nsenter" || command === "unshare") return false;
   if (command === "/bin/sh" && first === "-e" && second === script) return false;
