@@ -104,7 +104,7 @@ async function stopLocked(ctx: EngineContext, runtime: ContainerRuntime, record:
     await event(ctx, stopped, "stop");
     return stopped;
   }
-  await writeFile(paths.stoppedMarker, "");
+  await writeFile(paths.stoppedMarker, "").catch(() => undefined); // no runtime dir: nothing would restart it anyway
   const signal = parseSignal(options.signal ?? record.config.StopSignal ?? "SIGTERM");
   const timeout = options.timeout ?? record.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT;
   await event(ctx, record, "kill", { signal: String(signal) });
@@ -147,7 +147,7 @@ export async function killContainer(ctx: EngineContext, runtime: ContainerRuntim
       await event(ctx, stopped, "kill", { signal: String(signal) });
       return stopped;
     }
-    await writeFile(containerPaths(ctx.paths, id).stoppedMarker, "");
+    await writeFile(containerPaths(ctx.paths, id).stoppedMarker, "").catch(() => undefined);
     await event(ctx, record, "kill", { signal: String(signal) });
     await signalContainer(ctx, runtime, record, signal);
     if (signal !== SIGKILL) return record;
