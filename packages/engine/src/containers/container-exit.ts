@@ -44,6 +44,7 @@ export interface FinishOptions {
  */
 export async function finishRun(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, options: FinishOptions = {}): Promise<ContainerRecord> {
   const { id } = record.row;
+  const started = performance.now();
   const paths = containerPaths(ctx.paths, id);
   const exit = await readExitFile(paths.exitFile).catch((error: unknown) => {
     ctx.logger.warn({ err: error, container: id }, "unreadable exit file");
@@ -56,7 +57,7 @@ export async function finishRun(ctx: EngineContext, runtime: ContainerRuntime, r
   const exitCode = exit?.exitCode ?? (hadRun ? 137 : record.row.exitCode);
   const finishedAt = exit ? new Date(exit.finishedAt) : hadRun ? new Date() : (record.row.finishedAt ?? new Date());
   const attributes = containerEventAttributes(record);
-  return ctx.client.$transaction(async (tx) => {
+  const finished = await ctx.client.$transaction(async (tx) => {
     // While restarting, monitorPid stays the ended run's monitor: its exit command does the restart.
     const isRestarting = options.to === "restarting";
     const updated = await updateContainer(ctx, record, {
@@ -68,6 +69,8 @@ export async function finishRun(ctx: EngineContext, runtime: ContainerRuntime, r
     }
     return updated;
   });
+  ctx.logger.debug({ container: id, phase: "finish", ms: Math.round(performance.now() - started) }, "end phase");
+  return finished;
 }
 
 /** The restart policy's answer for a run that just ended (docker's restart manager, without its backoff). */

@@ -59,9 +59,9 @@ export async function mountRootfs(ctx: EngineContext, id: string, imageId: strin
 }
 
 /** Unmounts merged/ and anything left below it, deepest first; a no-op when nothing is mounted. */
-export async function unmountRootfs(paths: ContainerPaths): Promise<void> {
+export async function unmountRootfs(paths: ContainerPaths, mounts?: readonly string[]): Promise<void> {
   const prefix = `${paths.merged}/`;
-  const mounted = (await listMountPoints()).filter((mount) => mount === paths.merged || mount.startsWith(prefix));
+  const mounted = (mounts ?? (await listMountPoints())).filter((mount) => mount === paths.merged || mount.startsWith(prefix));
   for (const target of mounted.reverse()) {
     const result = await execa("umount", [target], { reject: false, env: { LC_ALL: "C" } });
     if (result.exitCode === 0) continue;

@@ -29,6 +29,7 @@ const identity = (record: ContainerRecord) => ({ id: record.row.id, name: record
  */
 export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, options: RemoveOptions = {}): Promise<void> {
   const { id } = record.row;
+  const started = performance.now();
   const paths = containerPaths(ctx.paths, id);
   let current = record;
   assertTransition(current.state, options.force ? "forceRemove" : "remove", identity(current));
@@ -62,6 +63,7 @@ export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime
   } finally {
     await rm(trash, { recursive: true, force: true });
   }
+  ctx.logger.debug({ container: id, phase: "remove", ms: Math.round(performance.now() - started) }, "end phase");
 }
 
 async function unsharedAnonymousVolumes(ctx: EngineContext, id: string): Promise<string[]> {
