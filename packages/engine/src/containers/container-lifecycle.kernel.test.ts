@@ -173,7 +173,7 @@ describe("detached containers", () => {
     expect(readFileSync("/proc/self/mountinfo", "utf8")).toContain(inspect.NetworkSettings.SandboxKey);
     await engine.containers.remove("web", { force: true, volumes: true });
     await expect(engine.containers.inspect(id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect.poll(() => containerLeftovers(container, id), { timeout: 15_000 }).toEqual([]);
+    await expect.poll(() => containerLeftovers(container, id, { isLast: true }), { timeout: 15_000 }).toEqual([]);
     const volumes = await container.engine.system.events({ filters: { type: ["volume"] } });
     const actions: string[] = [];
     for await (const event of volumes) actions.push(`${event.action} ${event.objectId === "named-vol" ? "named" : "anonymous"}`);
@@ -193,7 +193,7 @@ describe("detached containers", () => {
     await engine.containers.start(id);
     expect(await state(engine, id)).toMatchObject({ Status: "running" });
     await engine.containers.remove(id, { force: true });
-    await expect.poll(() => containerLeftovers(container, id), { timeout: 15_000 }).toEqual([]);
+    await expect.poll(() => containerLeftovers(container, id, { isLast: true }), { timeout: 15_000 }).toEqual([]);
   });
 
   it("runs containers side by side: parallel --rm runs all succeed and leave nothing, two starts of one container start it once", async () => {

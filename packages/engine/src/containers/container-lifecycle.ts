@@ -9,7 +9,7 @@ import { relayAttach } from "./attach-relay.js";
 import { finishInline, reconcileContainer, withContainerLock } from "./container-cleanup.js";
 import { finishRun, hasExitFile, hasRunEnded, isActive } from "./container-exit.js";
 import { containerPaths } from "./container-paths.js";
-import { containerGroup } from "./container-resources.js";
+import { containerGroup, removeIdleRootGroups } from "./container-resources.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { containerEventAttributes, findContainer, loadContainer, noSuchContainer, updateContainer, type ContainerRecord } from "./container-store.js";
 import { signalContainer } from "./container-signals.js";
@@ -67,17 +67,17 @@ export async function startContainer(ctx: EngineContext, runtime: ContainerRunti
   const paths = containerPaths(ctx.paths, id);
   // Without a restart policy this client records the exit itself (below): the monitor's exit command stands aside.
   const recordsExit = record.hostConfig.RestartPolicy.Name === "no";
-  if (recordsExit) await writeFile(paths.attachedMarker, "").catch(() => undefined);
+  if (recordsExit) await writeFile(paths.inlineExitMarker, "").catch(() => undefined);
   let outcome;
   try {
     outcome = await relayAttach(paths.attachSocket, attach, { start: started !== undefined, stdin: record.config.OpenStdin === true });
   } catch (error) {
-    await rm(paths.attachedMarker, { force: true });
+    await rm(paths.inlineExitMarker, { force: true });
     if (started) await signalContainer(ctx, runtime, started, SIGKILL);
     throw error;
   }
   if (outcome.detached) {
-    await rm(paths.attachedMarker, { force: true });
+    await rm(paths.inlineExitMarker, { force: true });
     return undefined;
   }
   ctx.logger.debug({ container: id, phase: "attached run" }, "start phase");
@@ -85,6 +85,7 @@ export async function startContainer(ctx: EngineContext, runtime: ContainerRunti
   if (recordsExit) {
     await waitUntil(() => hasExitFile(ctx, record), 2_000);
     const after = await finishInline(ctx, runtime, id);
+    if (after === undefined) await removeIdleRootGroups(ctx, runtime, started?.row.monitorPid ?? record.row.monitorPid);
     ctx.logger.debug({ container: id, phase: after ? "finished" : "finished and removed" }, "start phase");
     return code ?? after?.row.exitCode;
   }
@@ -104,7 +105,10 @@ async function stopLocked(ctx: EngineContext, runtime: ContainerRuntime, record:
     await event(ctx, stopped, "stop");
     return stopped;
   }
-  await writeFile(paths.stoppedMarker, "").catch(() => undefined); // no runtime dir: nothing would restart it anyway
+  // Asked for (no restart policy applies) and recorded here (the exit command stands aside).
+  // Without a runtime dir nothing would restart it or run an exit command anyway.
+  await writeFile(paths.stoppedMarker, "").catch(() => undefined);
+  await writeFile(paths.inlineExitMarker, "").catch(() => undefined);
   const signal = parseSignal(options.signal ?? record.config.StopSignal ?? "SIGTERM");
   const timeout = options.timeout ?? record.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT;
   await event(ctx, record, "kill", { signal: String(signal) });
@@ -123,38 +127,50 @@ async function stopLocked(ctx: EngineContext, runtime: ContainerRuntime, record:
 /** docker stop: StopSignal (or `signal`), `timeout` seconds (the container's, else 10; -1 forever), then SIGKILL. */
 export async function stopContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, options: StopOptions = {}): Promise<void> {
   const { id } = (await findContainer(ctx, text)).row;
-  const stopped = await withContainerLock(ctx, id, async () => stopLocked(ctx, runtime, await current(ctx, runtime, id, text), options));
-  if (stopped.hostConfig.AutoRemove) await removeIfAutoRemove(ctx, runtime, id);
+  let monitorPid = 0;
+  const stopped = await withContainerLock(ctx, id, async () => {
+    const record = await current(ctx, runtime, id, text);
+    monitorPid = record.row.monitorPid;
+    return stopLocked(ctx, runtime, record, options);
+  });
+  if (stopped.hostConfig.AutoRemove) await removeIfAutoRemove(ctx, runtime, id, monitorPid);
 }
 
 /** An --rm container that stopped goes away, as its monitor's cleanup would have done. */
-async function removeIfAutoRemove(ctx: EngineContext, runtime: ContainerRuntime, id: string): Promise<void> {
-  await withContainerLock(ctx, id, async () => {
+async function removeIfAutoRemove(ctx: EngineContext, runtime: ContainerRuntime, id: string, monitorPid: number): Promise<void> {
+  const removed = await withContainerLock(ctx, id, async () => {
     const record = await loadContainer(ctx, id);
-    if (record && record.hostConfig.AutoRemove && !isActive(record.state)) await removeLocked(ctx, runtime, record, { volumes: true });
+    if (!record || !record.hostConfig.AutoRemove || isActive(record.state)) return false;
+    await removeLocked(ctx, runtime, record, { volumes: true });
+    return true;
   });
+  if (removed) await removeIdleRootGroups(ctx, runtime, monitorPid);
 }
 
 /** docker kill: any signal (default KILL) to PID 1; KILL waits for the end and records it. No restart policy applies afterwards. */
 export async function killContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, signalText = "KILL"): Promise<void> {
   const signal = parseSignal(signalText);
   const { id } = (await findContainer(ctx, text)).row;
+  let monitorPid = 0;
   const killed = await withContainerLock(ctx, id, async () => {
     const record = await current(ctx, runtime, id, text);
+    monitorPid = record.row.monitorPid;
     assertTransition(record.state, "kill", identity(record));
     if (record.state === "restarting") {
       const stopped = await updateContainer(ctx, record, { state: "exited", monitorPid: 0 });
       await event(ctx, stopped, "kill", { signal: String(signal) });
       return stopped;
     }
-    await writeFile(containerPaths(ctx.paths, id).stoppedMarker, "").catch(() => undefined);
+    const paths = containerPaths(ctx.paths, id);
+    await writeFile(paths.stoppedMarker, "").catch(() => undefined);
+    if (signal === SIGKILL) await writeFile(paths.inlineExitMarker, "").catch(() => undefined);
     await event(ctx, record, "kill", { signal: String(signal) });
     await signalContainer(ctx, runtime, record, signal);
     if (signal !== SIGKILL) return record;
     await waitUntil(() => hasRunEnded(ctx, record), 10_000);
     return finishRun(ctx, runtime, record);
   });
-  if (killed.hostConfig.AutoRemove && !isActive(killed.state)) await removeIfAutoRemove(ctx, runtime, id);
+  if (killed.hostConfig.AutoRemove && !isActive(killed.state)) await removeIfAutoRemove(ctx, runtime, id, monitorPid);
 }
 
 /** docker pause / unpause: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze), read back until done. */
@@ -206,5 +222,11 @@ export async function waitContainer(ctx: EngineContext, runtime: ContainerRuntim
 /** docker rm [-f] [-v]: see removeLocked; an ended run is recorded first, so a stopped container needs no force. */
 export async function removeContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
   const { id } = (await findContainer(ctx, text)).row;
-  await withContainerLock(ctx, id, async () => removeLocked(ctx, runtime, await current(ctx, runtime, id, text), options));
+  const monitorPid = await withContainerLock(ctx, id, async () => {
+    const record = await loadContainer(ctx, id);
+    const pid = record?.row.monitorPid ?? 0;
+    await removeLocked(ctx, runtime, await current(ctx, runtime, id, text), options);
+    return pid;
+  });
+  await removeIdleRootGroups(ctx, runtime, monitorPid);
 }

@@ -34,8 +34,11 @@ export interface ContainerPaths {
   netns: string;
   /** Written by stop and kill: the exit was asked for, so no restart policy applies. */
   stoppedMarker: string;
-  /** Present while an attached client (run, start -a) will record the exit itself. */
-  attachedMarker: string;
+  /**
+   * Present while a berth process that records the exit itself is around (an attached run,
+   * stop, kill -s KILL, rm -f): the monitor's exit command then stands aside.
+   */
+  inlineExitMarker: string;
 }
 
 const CONTAINER_ID = /^[0-9a-f]{64}$/;
@@ -67,7 +70,7 @@ export function containerPaths(paths: RootPaths, id: string): ContainerPaths {
     attachSocket: join(runDir, "attach"),
     netns: join(runDir, "netns"),
     stoppedMarker: join(runDir, "stopped"),
-    attachedMarker: join(runDir, "attached"),
+    inlineExitMarker: join(runDir, "inline-exit"),
   };
 }
 

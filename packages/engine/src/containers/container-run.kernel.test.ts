@@ -106,7 +106,7 @@ describe("run through the service", () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: "bye\n" });
     expect(await container.engine.containers.list({ all: true })).toEqual([]);
     await expect(container.engine.containers.inspect(result.id)).rejects.toMatchObject({ code: "NOT_FOUND", message: `No such container: ${result.id}` });
-    await expect.poll(() => containerLeftovers(container, result.id), { timeout: 15_000 }).toEqual([]);
+    await expect.poll(() => containerLeftovers(container, result.id, { isLast: true }), { timeout: 15_000 }).toEqual([]);
     expect(readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(container.root);
   });
 });

@@ -15,8 +15,10 @@ import { containerPaths } from "./container-paths.js";
 export interface ContainerRuntime {
   cgroupHost: CgroupHost;
   cgroupLayout(): Promise<CgroupLayout>;
-  /** Makes the root's monitors group once per engine (it stays: see containers/README.md). */
+  /** Makes the root's monitors group (once per engine, again after `forgetMonitorsGroup`). */
   ensureMonitorsGroup(): Promise<void>;
+  /** The monitors group may be gone (removed when idle): make it again on the next start. */
+  forgetMonitorsGroup(): void;
   /** The static berth-init on the host. */
   helperPath: string;
   /** The host's /proc/sys/kernel/cap_last_cap. */
@@ -59,17 +61,20 @@ export function createContainerRuntime(ctx: EngineContext): ContainerRuntime {
         throw error;
       }
     },
+    forgetMonitorsGroup() {
+      monitorsGroup = undefined;
+    },
     helperPath: berthInitPath(),
     lastCap: () => (lastCap ??= readFile("/proc/sys/kernel/cap_last_cap", "utf8").then((text) => Number(text.trim()))),
     exitCommand(id) {
       if (cliPath === undefined) return undefined;
       const paths = containerPaths(ctx.paths, id);
-      // A Node process per exit costs more CPU than the rest of a short run: skip it when an
-      // attached client records the exit itself, or when the run was already recorded (its
-      // runtime dir is gone). A client that dies leaves this to the next read of the container.
+      // A Node process per exit costs more CPU than the rest of a short run: skip it when a berth
+      // process records the exit itself (an attached run, stop, kill, rm -f), or when the run was
+      // already recorded (its runtime dir is gone). One that dies leaves this to the next read.
       return [
         "/bin/sh", "-c", 'if [ -e "$1" ] || [ ! -e "$2" ]; then exit 0; fi; shift 2; exec "$@"', "berth-exit",
-        paths.attachedMarker, paths.pidFile, process.execPath, cliPath, "container", "cleanup", id,
+        paths.inlineExitMarker, paths.pidFile, process.execPath, cliPath, "container", "cleanup", id,
       ];
     },
     monitorEnv() {

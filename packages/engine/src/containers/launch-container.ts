@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { BerthError, DEFAULT_HELPER_IN_CONTAINER, planContainerStart, renderSetupScript, type StartPlan } from "@berth/core";
 import { execa } from "execa";
@@ -139,7 +139,14 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
       ...(exitCommand === undefined ? {} : { exitCommand }),
       waitStart: options.waitStart,
     });
-    const result = await execa(runtime.helperPath, args, { env: runtime.monitorEnv(), extendEnv: false, reject: false, stdin: "ignore", cwd: "/" });
+    const spawnMonitor = () => execa(runtime.helperPath, args, { env: runtime.monitorEnv(), extendEnv: false, reject: false, stdin: "ignore", cwd: "/" });
+    let result = await spawnMonitor();
+    if (result.exitCode !== 0 && !existsSync(monitorJoinFiles(layout, ctx.paths.rootHash)[0] ?? "")) {
+      // An idle monitors group was removed (removeIdleRootGroups) while this start went on.
+      runtime.forgetMonitorsGroup();
+      await runtime.ensureMonitorsGroup();
+      result = await spawnMonitor();
+    }
     if (result.exitCode !== 0) {
       const reasons = helperMessages(result.stderr);
       throw new BerthError("INTERNAL", `cannot start container ${id}: ${reasons.length > 0 ? reasons.join("; ") : result.stderr || result.message}`);

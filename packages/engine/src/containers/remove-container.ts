@@ -1,4 +1,4 @@
-import { rename, rm } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { assertTransition } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -35,6 +35,7 @@ export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime
   assertTransition(current.state, options.force ? "forceRemove" : "remove", identity(current));
   if (isActive(current.state)) {
     if (current.state !== "restarting") {
+      await writeFile(paths.inlineExitMarker, "").catch(() => undefined); // recorded here: the exit command stands aside
       await signalContainer(ctx, runtime, current, 9);
       await waitUntil(() => hasRunEnded(ctx, current), 10_000);
     }

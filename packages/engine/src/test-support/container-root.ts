@@ -62,8 +62,11 @@ export async function createContainerRoot(): Promise<ContainerRoot> {
   };
 }
 
-/** What a test can find of a container on the host: mounts, its cgroup, processes, netns, dirs. */
-export function containerLeftovers(root: ContainerRoot, id: string): string[] {
+/**
+ * What a test can find of a container on the host: mounts, its cgroup, processes, netns, dirs.
+ * `isLast`: no other container of the root runs, so berth-<hash> itself must be gone too.
+ */
+export function containerLeftovers(root: ContainerRoot, id: string, options: { isLast?: boolean } = {}): string[] {
   const found: string[] = [];
   const mountinfo = readFileSync("/proc/self/mountinfo", "utf8");
   for (const line of mountinfo.split("\n")) {
@@ -71,9 +74,8 @@ export function containerLeftovers(root: ContainerRoot, id: string): string[] {
     if (target.includes(id) || target.startsWith(`${root.root}/`) || target.startsWith(`${root.runDir}/`)) found.push(`mount ${target}`);
   }
   for (const dir of containerCgroup(root.layout, root.rootHash, id).dirs) if (existsSync(dir)) found.push(`cgroup ${dir}`);
-  for (const dir of monitorsCgroup(root.layout, root.rootHash).dirs) {
-    const procs = existsSync(`${dir}/cgroup.procs`) ? readFileSync(`${dir}/cgroup.procs`, "utf8").trim() : "";
-    if (procs !== "") found.push(`monitor processes ${procs.replaceAll("\n", " ")} in ${dir}`);
+  if (options.isLast === true) {
+    for (const dir of monitorsCgroup(root.layout, root.rootHash).parentDirs) if (existsSync(dir)) found.push(`cgroup ${dir}`);
   }
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {
