@@ -1,12 +1,12 @@
 import { readlink, symlink, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { BerthError } from "@berth/core";
-import { execa } from "execa";
 import type { EngineContext } from "../engine-context.js";
 import { layerDiffDir, layerLinksDir } from "../layers/layer-dirs.js";
 import { mountOverlay, planOverlayMount } from "../layers/overlay.js";
 import { listMountPoints } from "../storage/mountinfo.js";
 import type { ContainerPaths } from "./container-paths.js";
+import { loadExeca } from "../host/load-execa.js";
 
 // The container's root filesystem: overlay of the init layer (top), the image's layers and the
 // container's upper dir, mounted on merged/ in the host's mount namespace (so export, diff and cp
@@ -63,9 +63,9 @@ export async function unmountRootfs(paths: ContainerPaths, mounts?: readonly str
   const prefix = `${paths.merged}/`;
   const mounted = (mounts ?? (await listMountPoints())).filter((mount) => mount === paths.merged || mount.startsWith(prefix));
   for (const target of mounted.reverse()) {
-    const result = await execa("umount", [target], { reject: false, env: { LC_ALL: "C" } });
+    const result = await (await loadExeca())("umount", [target], { reject: false, env: { LC_ALL: "C" } });
     if (result.exitCode === 0) continue;
-    const lazy = await execa("umount", ["-l", target], { reject: false, env: { LC_ALL: "C" } });
+    const lazy = await (await loadExeca())("umount", ["-l", target], { reject: false, env: { LC_ALL: "C" } });
     if (lazy.exitCode !== 0) throw new BerthError("INTERNAL", `unmounting ${target} failed: ${result.stderr || lazy.stderr}`);
   }
 }

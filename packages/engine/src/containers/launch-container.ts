@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { BerthError, DEFAULT_HELPER_IN_CONTAINER, planContainerStart, renderSetupScript, type StartPlan } from "@berth/core";
-import { execa } from "execa";
 import type { CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { groupJoinFiles, monitorJoinFiles } from "../cgroups/cgroup-naming.js";
 import { performCgroupPlan, planCgroupCreate } from "../cgroups/cgroup-plan.js";
@@ -18,6 +17,7 @@ import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { createNetworkNamespace } from "./network-namespace.js";
+import { loadExeca } from "../host/load-execa.js";
 
 // One start of a container, in order: rootfs, start plan (core), setup script, cgroups (limits
 // written before any process), network namespace, then the monitor, detached. The monitor's child
@@ -139,6 +139,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
       ...(exitCommand === undefined ? {} : { exitCommand }),
       waitStart: options.waitStart,
     });
+    const execa = await loadExeca();
     const spawnMonitor = () => execa(runtime.helperPath, args, { env: runtime.monitorEnv(), extendEnv: false, reject: false, stdin: "ignore", cwd: "/" });
     let result = await spawnMonitor();
     if (result.exitCode !== 0 && !existsSync(monitorJoinFiles(layout, ctx.paths.rootHash)[0] ?? "")) {

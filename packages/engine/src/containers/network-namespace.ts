@@ -1,7 +1,7 @@
 import { rm, writeFile } from "node:fs/promises";
 import { BerthError } from "@berth/core";
-import { execa } from "execa";
 import { listMountPoints } from "../storage/mountinfo.js";
+import { loadExeca } from "../host/load-execa.js";
 
 // A container's network namespace, made before its process: a new namespace pinned by an nsfs
 // bind mount on a file in the container's runtime dir (`unshare --net=FILE` makes a new one and
@@ -13,7 +13,7 @@ const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/
 export async function createNetworkNamespace(handle: string): Promise<void> {
   await releaseNetworkNamespace(handle);
   await writeFile(handle, "", { mode: 0o444 });
-  const result = await execa("unshare", [`--net=${handle}`, "ip", "link", "set", "lo", "up"], { reject: false, env });
+  const result = await (await loadExeca())("unshare", [`--net=${handle}`, "ip", "link", "set", "lo", "up"], { reject: false, env });
   if (result.exitCode !== 0) {
     await releaseNetworkNamespace(handle).catch(() => undefined);
     throw new BerthError("INTERNAL", `cannot create the network namespace: ${result.stderr || result.message}`);
@@ -24,7 +24,7 @@ export async function createNetworkNamespace(handle: string): Promise<void> {
 export async function releaseNetworkNamespace(handle: string, mounts?: readonly string[]): Promise<void> {
   const mounted = (mounts ?? (await listMountPoints())).filter((mount) => mount === handle);
   for (const _ of mounted) {
-    const result = await execa("umount", [handle], { reject: false, env });
+    const result = await (await loadExeca())("umount", [handle], { reject: false, env });
     if (result.exitCode !== 0) throw new BerthError("INTERNAL", `cannot release the network namespace ${handle}: ${result.stderr}`);
   }
   await rm(handle, { force: true });

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { BerthError } from "@berth/core";
-import { execa } from "execa";
+import { loadExeca } from "../host/load-execa.js";
 
 // Layer blobs arrive gzip-compressed (usually), zstd, xz, bzip2 or plain. The format is sniffed
 // from the magic bytes; gzip is inflated in-process, the others by the Debian tools.
@@ -94,6 +94,7 @@ async function* gunzip(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Arr
 }
 
 async function* viaCommand(command: string, input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  const execa = await loadExeca();
   const child = execa(command, ["-dc"], { stdin: "pipe", buffer: false, stderr: "pipe", reject: false });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -3,8 +3,8 @@ import { constants } from "node:fs";
 import { link, lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BerthError } from "@berth/core";
-import { execa } from "execa";
 import { listMountPoints } from "./mountinfo.js";
+import { loadExeca } from "../host/load-execa.js";
 
 // Staging: everything is written under <root>/tmp/<purpose>-<pid>-<random> and renamed into
 // place. The owner pid in the name lets a later process sweep what a dead process left behind.
@@ -90,7 +90,7 @@ export async function fsyncPath(path: string, flags = constants.O_RDONLY): Promi
  */
 /** Flushes the whole filesystem holding `path` to disk: one syncfs, however many files were staged. */
 export async function syncFilesystem(path: string): Promise<void> {
-  await execa("sync", ["-f", path]);
+  await (await loadExeca())("sync", ["-f", path]);
 }
 
 export interface CommitOptions {
