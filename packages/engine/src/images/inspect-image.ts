@@ -1,9 +1,8 @@
-import { formatRfc3339Nano, type ImageConfig } from "@berth/core";
+import { familiarName, formatRfc3339Nano, type ImageConfig } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { layerDiffDir } from "../layers/layer-dirs.js";
 import { readImageConfig } from "./image-config.js";
-import { findImage } from "./image-lookup.js";
-import { listAllImages } from "./list-images.js";
+import { findImage, listImageTags } from "./image-lookup.js";
 
 const zeroTime = "0001-01-01T00:00:00Z";
 
@@ -11,7 +10,12 @@ const zeroTime = "0001-01-01T00:00:00Z";
 export async function inspectImage(ctx: EngineContext, text: string): Promise<Record<string, unknown>> {
   const row = await findImage(ctx, text);
   const config = await readImageConfig(ctx, row.id);
-  const summary = (await listAllImages(ctx)).find((image) => image.id === row.id);
+  const repoTags = await listImageTags(ctx, row.id);
+  const repoDigests = await ctx.client.repoDigest.findMany({
+    where: { nodeId: ctx.nodeId, imageId: row.id },
+    select: { name: true },
+    orderBy: { name: "asc" },
+  });
   const layers = await ctx.client.imageLayer.findMany({
     where: { nodeId: ctx.nodeId, imageId: row.id },
     orderBy: { position: "desc" },
@@ -20,8 +24,8 @@ export async function inspectImage(ctx: EngineContext, text: string): Promise<Re
   const dirs = layers.map((layer) => layerDiffDir(ctx.paths.root, layer.chainId));
   return {
     Id: row.id,
-    RepoTags: summary?.repoTags ?? [],
-    RepoDigests: summary?.repoDigests ?? [],
+    RepoTags: repoTags,
+    RepoDigests: repoDigests.map((digest) => familiarName(digest.name)),
     Parent: row.parentId ?? "",
     Comment: config.comment ?? "",
     Created: config.created ?? zeroTime,
