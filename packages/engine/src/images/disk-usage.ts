@@ -11,13 +11,16 @@ export async function diskUsage(ctx: EngineContext): Promise<DiskUsage> {
   ]);
   const layerSize = new Map(layers.map((layer) => [layer.chainId, Number(layer.size)]));
   const usersOfLayer = new Map<string, number>();
-  for (const link of links) usersOfLayer.set(link.chainId, (usersOfLayer.get(link.chainId) ?? 0) + 1);
+  const layersOfImage = new Map<string, string[]>();
+  for (const link of links) {
+    usersOfLayer.set(link.chainId, (usersOfLayer.get(link.chainId) ?? 0) + 1);
+    layersOfImage.set(link.imageId, [...(layersOfImage.get(link.imageId) ?? []), link.chainId]);
+  }
   return {
     images: images.map((image) => {
-      const own = links.filter((link) => link.imageId === image.id);
-      const sharedSize = own
-        .filter((link) => (usersOfLayer.get(link.chainId) ?? 0) > 1)
-        .reduce((sum, link) => sum + (layerSize.get(link.chainId) ?? 0), 0);
+      const sharedSize = (layersOfImage.get(image.id) ?? [])
+        .filter((chainId) => (usersOfLayer.get(chainId) ?? 0) > 1)
+        .reduce((sum, chainId) => sum + (layerSize.get(chainId) ?? 0), 0);
       return {
         id: image.id,
         repoTags: image.repoTags,
