@@ -14,7 +14,9 @@ export async function diskUsage(ctx: EngineContext): Promise<DiskUsage> {
   const layersOfImage = new Map<string, string[]>();
   for (const link of links) {
     usersOfLayer.set(link.chainId, (usersOfLayer.get(link.chainId) ?? 0) + 1);
-    layersOfImage.set(link.imageId, [...(layersOfImage.get(link.imageId) ?? []), link.chainId]);
+    const own = layersOfImage.get(link.imageId) ?? [];
+    own.push(link.chainId);
+    layersOfImage.set(link.imageId, own);
   }
   return {
     images: images.map((image) => {
