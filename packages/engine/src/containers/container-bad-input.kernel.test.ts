@@ -1,28 +1,13 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { shortId, type BerthService, type ContainerCreateOptions } from "@berth/core";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createContainerRoot, prepareExitCommand, requireRoot, runAttached, type ContainerRoot } from "../test-support/container-root.js";
+import { describe, expect, it } from "vitest";
+import { type ContainerRoot, runAttached, useContainerRoots } from "../test-support/container-root.js";
 
 // What a user gets wrong, through the service: docker's error, and nothing created or changed.
 // Plus rmi and image prune against images that containers use.
 
-let root: ContainerRoot | undefined;
-
-beforeAll(async () => {
-  requireRoot();
-  await prepareExitCommand();
-}, 300_000);
-
-afterEach(async () => {
-  await root?.cleanup();
-  root = undefined;
-});
-
-async function freshRoot(): Promise<ContainerRoot> {
-  root = await createContainerRoot();
-  return root;
-}
+const freshRoot = useContainerRoots();
 
 /** Nothing of a container exists: no row, no dir, no volume, no event. */
 async function expectNothingCreated(container: ContainerRoot): Promise<void> {

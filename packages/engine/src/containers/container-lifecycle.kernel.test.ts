@@ -1,29 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { BerthService, LogEntry } from "@berth/core";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  containerLeftovers, createContainerRoot, prepareExitCommand, requireRoot, runAttached, type ContainerRoot,
-} from "../test-support/container-root.js";
+import { describe, expect, it } from "vitest";
+import { containerLeftovers, runAttached, useContainerRoots } from "../test-support/container-root.js";
 
 // Detached containers through the ContainerService on the real kernel: stop, kill, pause, logs,
 // restart policies, rm, and the database catching up with the kernel after a monitor dies.
 
-let root: ContainerRoot | undefined;
-
-beforeAll(async () => {
-  requireRoot();
-  await prepareExitCommand();
-}, 300_000);
-
-afterEach(async () => {
-  await root?.cleanup();
-  root = undefined;
-});
-
-async function freshRoot(): Promise<ContainerRoot> {
-  root = await createContainerRoot();
-  return root;
-}
+const freshRoot = useContainerRoots();
 
 /** `run -d`: create detached and start; resolves once the container runs. */
 async function runDetached(engine: BerthService, script: string, extra: Record<string, unknown> = {}): Promise<string> {

@@ -1,29 +1,12 @@
 import { readFileSync } from "node:fs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  containerLeftovers, createContainerRoot, prepareExitCommand, requireRoot, runAttached, type ContainerRoot,
-} from "../test-support/container-root.js";
+import { describe, expect, it } from "vitest";
+import { containerLeftovers, runAttached, useContainerRoots } from "../test-support/container-root.js";
 
 // `docker run` through the ContainerService on the real kernel: busybox in a fresh root per test,
 // attached like `run` without -d, and docker's isolation checked from inside.
 
 const DOCKER_CAP_MASK = "00000000a80425fb";
-let root: ContainerRoot | undefined;
-
-beforeAll(async () => {
-  requireRoot();
-  await prepareExitCommand();
-}, 300_000);
-
-afterEach(async () => {
-  await root?.cleanup();
-  root = undefined;
-});
-
-async function freshRoot(): Promise<ContainerRoot> {
-  root = await createContainerRoot();
-  return root;
-}
+const freshRoot = useContainerRoots();
 
 const sh = (script: string) => ({ image: "busybox", cmd: ["sh", "-c", script] });
 

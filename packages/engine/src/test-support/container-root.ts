@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { AttachStreams, BerthService, ContainerCreateOptions } from "@berth/core";
 import { execa } from "execa";
+import { afterEach, beforeAll } from "vitest";
 import { probeCgroupLayout, type CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { createFsCgroupHost } from "../cgroups/cgroup-host.js";
 import { containerCgroup, monitorsCgroup } from "../cgroups/cgroup-naming.js";
@@ -107,4 +108,25 @@ export async function runAttached(engine: BerthService, options: ContainerCreate
     ...extra,
   });
   return { id, exitCode, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
+}
+
+/**
+ * The hooks every container kernel test file needs: root privileges and the built exit command
+ * checked once, and the test's root swept after each test even when it failed. Returns the
+ * function a test calls for its fresh root.
+ */
+export function useContainerRoots(): () => Promise<ContainerRoot> {
+  let root: ContainerRoot | undefined;
+  beforeAll(async () => {
+    requireRoot();
+    await prepareExitCommand();
+  }, 300_000);
+  afterEach(async () => {
+    await root?.cleanup();
+    root = undefined;
+  });
+  return async () => {
+    root = await createContainerRoot();
+    return root;
+  };
 }
