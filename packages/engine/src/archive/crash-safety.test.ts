@@ -155,6 +155,26 @@ function killPoints({ duration, lockFrom, lockTo }: Timing): KillPoint[] {
   return [...[...early, ...spread].map((afterMs) => ({ afterMs })), ...commit.map((afterLockMs) => ({ afterLockMs }))];
 }
 
+/**
+ * Run the job once to time it, then SIGKILL it at points spread over that time (the commit window
+ * under the store lock included): after every kill the image is whole or absent, most kills land
+ * before the job finishes, and a last run completes.
+ */
+async function expectKillsLeaveWholeOrAbsent(root: string, job: ChildJob, complete: (engine: BerthService) => Promise<void>): Promise<void> {
+    const timing = await timeJob(root, job);
+    expect(await expectWholeOrAbsent(root, complete)).toBe("present");
+    const outcomes: string[] = [];
+    const points = killPoints(timing);
+    for (const point of points) {
+      const finished = await killAt(root, job, point);
+      outcomes.push(`${JSON.stringify(point)} -> ${finished ? "finished" : "killed"}, ${await expectWholeOrAbsent(root, complete)}`);
+    }
+    expect(outcomes.filter((line) => line.includes("killed")).length, outcomes.join("\n")).toBeGreaterThanOrEqual(points.length / 2);
+    expect(outcomes.some((line) => line.includes("afterLockMs") && line.includes("killed")), outcomes.join("\n")).toBe(true);
+    await timeJob(root, job);
+    expect(await expectWholeOrAbsent(root, complete)).toBe("present");
+}
+
 describe("SIGKILL during load", () => {
   let image: BuiltImage;
   let archive: string;
@@ -172,18 +192,7 @@ describe("SIGKILL during load", () => {
       expect([inspected.Id, (inspected.RootFS as { Layers: string[] }).Layers]).toEqual([image.id, image.diffIds]);
       await expectLayersExtracted(root, image.diffIds, image.layers);
     };
-    const timing = await timeJob(root, job);
-    expect(await expectWholeOrAbsent(root, complete)).toBe("present");
-    const outcomes: string[] = [];
-    const points = killPoints(timing);
-    for (const point of points) {
-      const finished = await killAt(root, job, point);
-      outcomes.push(`${JSON.stringify(point)} -> ${finished ? "finished" : "killed"}, ${await expectWholeOrAbsent(root, complete)}`);
-    }
-    expect(outcomes.filter((line) => line.includes("killed")).length, outcomes.join("\n")).toBeGreaterThanOrEqual(points.length / 2);
-    expect(outcomes.some((line) => line.includes("afterLockMs") && line.includes("killed")), outcomes.join("\n")).toBe(true);
-    await timeJob(root, job);
-    expect(await expectWholeOrAbsent(root, complete)).toBe("present");
+    await expectKillsLeaveWholeOrAbsent(root, job, complete);
   }, 900_000);
 });
 
@@ -205,17 +214,6 @@ describe("SIGKILL during import", () => {
       const diff = join(root, "layers", hexOf(sha256(tar)), "diff");
       for (const index of [0, 1]) expect(await readFile(join(diff, `layer-${index}`, "zz-last"), "utf8")).toBe(`last of layer ${index}\n`);
     };
-    const timing = await timeJob(root, job);
-    expect(await expectWholeOrAbsent(root, complete)).toBe("present");
-    const outcomes: string[] = [];
-    const points = killPoints(timing);
-    for (const point of points) {
-      const finished = await killAt(root, job, point);
-      outcomes.push(`${JSON.stringify(point)} -> ${finished ? "finished" : "killed"}, ${await expectWholeOrAbsent(root, complete)}`);
-    }
-    expect(outcomes.filter((line) => line.includes("killed")).length, outcomes.join("\n")).toBeGreaterThanOrEqual(points.length / 2);
-    expect(outcomes.some((line) => line.includes("afterLockMs") && line.includes("killed")), outcomes.join("\n")).toBe(true);
-    await timeJob(root, job);
-    expect(await expectWholeOrAbsent(root, complete)).toBe("present");
+    await expectKillsLeaveWholeOrAbsent(root, job, complete);
   }, 900_000);
 });
