@@ -34,5 +34,5 @@ export * from "./container/resolve-user.js";
 export * from "./container/go-strconv.js";
 export * from "./container/resources.js";
 export * from "./container/start-plan.js";
-export * from "./container/setup-script.js";
+export * from "./container/init-args.js";
 export * from "./container/run-flags.js";

@@ -1,6 +1,6 @@
 /* berth-init: the one piece of berth in C, for what util-linux cannot do.
    Subcommands: monitor (the per-container supervisor), init (the last step of a container start,
-   after pivot_root), exec (a process in a running container). See README.md. */
+   with --rootfs: namespaces, mounts and pivot_root first), exec (a process in a running container). See README.md. */
 #include <stdio.h>
 #include <string.h>
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "setup.h"
 #include "tty.h"
 
 extern char **environ;
@@ -261,6 +262,7 @@ int cmd_init(int argc, char **argv)
 {
     struct proc_opts opts;
     proc_opts_init(&opts);
+    struct setup_opts setup = {0};
     int console_fd = -1;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -268,7 +270,7 @@ int cmd_init(int argc, char **argv)
             i++;
             break;
         }
-        if (proc_opts_parse(&opts, argc, argv, &i))
+        if (proc_opts_parse(&opts, argc, argv, &i) || setup_opts_parse(&setup, argc, argv, &i))
             continue;
         if (strcmp(argv[i], "--console-fd") == 0)
             console_fd = (int)parse_num("--console-fd", option_value(argc, argv, &i), 0, 1 << 20);
@@ -277,6 +279,8 @@ int cmd_init(int argc, char **argv)
     }
     if (i >= argc)
         fail(EINVAL, "init: no command given");
+    if (setup.rootfs)
+        setup_perform(&setup, opts.cwd);
     char **env = proc_env(&opts);
     if (console_fd >= 0)
         init_console(console_fd);

@@ -9,7 +9,7 @@ import { planCgroupLimits, type CgroupLimits, type ContainerResources } from "./
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE } from "./runtime-defaults.js";
 
 // The start of a container as data: what to mount where, in order, and how to run the process.
-// The engine performs it (overlay, cgroup, namespaces, then renderSetupScript's script).
+// The engine performs it (overlay, cgroups, then `berth-init init` with renderInitArgs's argv).
 
 export type MountKind = "proc" | "tmpfs" | "devpts" | "sysfs" | "mqueue" | "bind" | "cgroup";
 
@@ -92,7 +92,6 @@ export interface StartPlan {
   tty: boolean;
 }
 
-const RESERVED_TARGET = "/dev/.init";
 const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 
 function systemMounts(input: ContainerStartInput, isPrivileged: boolean): PlannedMount[] {
@@ -135,7 +134,7 @@ function userMounts(input: ContainerStartInput): PlannedMount[] {
   const planned = requested.map((mount): PlannedMount => {
     const target = cleanPosixPath(mount.target);
     if (!target.startsWith("/") || target === "/") throw invalidArgument(`invalid mount target: ${mount.target}`);
-    if (target === "/dev" || target === RESERVED_TARGET || target.startsWith(`${RESERVED_TARGET}/`)) {
+    if (target === "/dev") {
       throw invalidArgument(`mounting over ${target} is not supported`);
     }
     if (mount.type === "tmpfs") {

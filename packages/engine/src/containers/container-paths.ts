@@ -24,8 +24,6 @@ export interface ContainerPaths {
   logFile: string;
   /** The monitor's exit record (exit code, signal, time). */
   exitFile: string;
-  /** The setup script the monitor's child runs with sh -e. */
-  script: string;
   runDir: string;
   pidFile: string;
   monitorPidFile: string;
@@ -63,7 +61,6 @@ export function containerPaths(paths: RootPaths, id: string): ContainerPaths {
     logDir: join(dir, "logs"),
     logFile: join(dir, "logs", "json.log"),
     exitFile: join(dir, "exit"),
-    script: join(dir, "start.sh"),
     runDir,
     pidFile: join(runDir, "pid"),
     monitorPidFile: join(runDir, "monitor.pid"),

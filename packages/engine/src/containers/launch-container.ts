@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { BerthError, DEFAULT_HELPER_IN_CONTAINER, planContainerStart, renderSetupScript, type StartPlan } from "@berth/core";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { BerthError, planContainerStart, renderInitArgs, type StartPlan } from "@berth/core";
 import type { CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { groupJoinFiles, monitorJoinFiles } from "../cgroups/cgroup-naming.js";
 import { performCgroupPlan, planCgroupCreate } from "../cgroups/cgroup-plan.js";
@@ -19,12 +19,12 @@ import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js
 import { createNetworkNamespace } from "./network-namespace.js";
 import { loadExeca } from "../host/load-execa.js";
 
-// One start of a container, in order: rootfs, start plan (core), setup script, cgroups (limits
-// written before any process), network namespace, then the monitor, detached. The monitor's child
-// is PID 1 of a new pid namespace (`--pidns`), joins the container's cgroups before it execs, and
-// runs `nsenter --net=<handle> unshare --mount --uts --ipc --cgroup -- sh -e <script>`; the
-// script's last step execs berth-init init, which execs the command. So the pid file holds the
-// container's PID 1 and no unshare parent stays around.
+// One start of a container, in order: rootfs, start plan (core), cgroups (limits written before
+// any process), network namespace, then the monitor, detached. The monitor's child is PID 1 of a
+// new pid namespace (`--pidns`), joins the container's cgroups before it execs, and execs
+// `berth-init init --rootfs …` (core's renderInitArgs): the helper joins the netns, unshares the
+// rest, mounts the plan, pivots, drops privileges and execs the command, all in one process. So
+// the pid file holds the container's PID 1 and no parent stays around.
 
 export interface LaunchResult {
   pid: number;
@@ -34,23 +34,20 @@ export interface LaunchResult {
 const SETUP_TIMEOUT_MS = 30_000;
 
 /**
- * Has the container's PID 1 exec'd the command (or ended)? Before that it is, in turn, the
- * monitor's fork, nsenter, unshare, the setup script's shell and berth-init init.
+ * Has the container's PID 1 exec'd the command (or ended)? Before that it is the monitor's fork,
+ * then berth-init init.
  */
-function isPastSetup(pid: number, helperPath: string, script: string): boolean {
+function isPastSetup(pid: number, helperPath: string): boolean {
   let argv: string[];
   try {
     argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   } catch {
     return true;
   }
-  const [command, first, second] = argv;
+  const [command, first] = argv;
   // Empty while an execve replaces the image, and for a zombie: only the latter has ended.
   if (argv.length <= 1 && command === "") return !isProcessRunning(pid);
-  if (command === helperPath && first === "monitor") return false;
-  if (command === "nsenter" || command === "unshare") return false;
-  if (command === "/bin/sh" && first === "-e" && second === script) return false;
-  return !(command === DEFAULT_HELPER_IN_CONTAINER && first === "init");
+  return !(command === helperPath && (first === "monitor" || first === "init"));
 }
 
 /** Every v1 hierarchy the container sees under /sys/fs/cgroup: co-mounted controllers joined by commas. */
@@ -113,8 +110,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     await mountRootfs(ctx, id, record.row.imageId, paths);
     phase("rootfs");
     const plan = await planStart(ctx, runtime, record, paths, layout);
-    const script = renderSetupScript(plan, { initBinaryPath: runtime.helperPath, ...(plan.tty ? { consoleFd: CONSOLE_FD } : {}) });
-    await writeFile(paths.script, script, { mode: 0o700 });
+    const initArgv = [runtime.helperPath, ...renderInitArgs(plan, { netns: paths.netns, ...(plan.tty ? { consoleFd: CONSOLE_FD } : {}) })];
     phase("plan");
     await runtime.ensureMonitorsGroup();
     const cgroupPlan = planCgroupCreate(layout, ctx.paths.rootHash, id, plan.cgroup);
@@ -124,7 +120,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     phase("netns");
     const exitCommand = runtime.exitCommand(id);
     const args = monitorArgs({
-      argv: ["nsenter", `--net=${paths.netns}`, "unshare", "--mount", "--uts", "--ipc", "--cgroup", "--", "/bin/sh", "-e", paths.script],
+      argv: initArgv,
       exitFile: paths.exitFile,
       pidFile: paths.pidFile,
       monitorPidFile: paths.monitorPidFile,
@@ -157,7 +153,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     phase("monitor");
     if (!options.waitStart) {
       // Like `runc start`: back once the command runs, so a signal sent next reaches it, not the setup.
-      await waitUntil(() => isPastSetup(pid, runtime.helperPath, paths.script), SETUP_TIMEOUT_MS, 2);
+      await waitUntil(() => isPastSetup(pid, runtime.helperPath), SETUP_TIMEOUT_MS, 2);
       phase("setup");
     }
     return { pid, monitorPid };
