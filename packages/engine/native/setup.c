@@ -148,7 +148,9 @@ static void make_target(const char *full, bool is_file)
         close(fd);
 }
 
-static void do_mount(const char *rootfs, const struct setup_mount *m)
+/* Mounts m; returns whether it must still be made read-only (a filesystem asked ro is mounted
+   rw and remounted once everything below it is mounted, so its mount points can be made). */
+static bool do_mount(const char *rootfs, const struct setup_mount *m)
 {
     char full[PATH_TEXT_MAX];
     check_target(rootfs, m->target);
@@ -157,7 +159,8 @@ static void do_mount(const char *rootfs, const struct setup_mount *m)
     struct parsed_options o;
     parse_options(m->options, &o);
     const char *fstype = strcmp(m->kind, "bind") == 0 ? NULL : strcmp(m->kind, "cgroup") == 0 ? m->source : m->kind;
-    if (mount(m->source, full, fstype, o.flags & (fstype ? ~0UL : MS_BIND | MS_REC), o.data[0] ? o.data : NULL) < 0)
+    unsigned long flags = fstype ? o.flags & ~MS_RDONLY : o.flags & (MS_BIND | MS_REC);
+    if (mount(m->source, full, fstype, flags, o.data[0] ? o.data : NULL) < 0)
         die("mount %s on %s", m->source, m->target);
     /* A bind mount takes its other flags only from a remount. */
     unsigned long rest = o.flags & ~(MS_BIND | MS_REC);
@@ -165,6 +168,17 @@ static void do_mount(const char *rootfs, const struct setup_mount *m)
         die("remount %s", m->target);
     if (o.propagation && mount(NULL, full, NULL, o.propagation, NULL) < 0)
         die("set propagation of %s", m->target);
+    return fstype && (o.flags & MS_RDONLY);
+}
+
+static void remount_readonly(const char *rootfs, const struct setup_mount *m)
+{
+    char full[PATH_TEXT_MAX];
+    struct parsed_options o;
+    parse_options(m->options, &o);
+    /* MS_BIND: the flags of this mount only, never the superblock (a cgroup v1 hierarchy's is the host's). */
+    if (mount(NULL, in_root(rootfs, m->target, full), NULL, MS_REMOUNT | MS_BIND | o.flags, NULL) < 0)
+        die("make %s read-only", m->target);
 }
 
 static void mask_path(const char *rootfs, const char *path)
@@ -233,8 +247,15 @@ void setup_perform(const struct setup_opts *opts, const char *cwd)
         die("bind %s on itself", rootfs);
     if (opts->oom_score_adj)
         write_text("/proc/self/oom_score_adj", opts->oom_score_adj);
+    bool *readonly = calloc((size_t)opts->mount_count + 1, sizeof *readonly);
+    if (!readonly)
+        die("calloc");
     for (int i = 0; i < opts->mount_count; i++)
-        do_mount(rootfs, &opts->mounts[i]);
+        readonly[i] = do_mount(rootfs, &opts->mounts[i]);
+    for (int i = opts->mount_count - 1; i >= 0; i--)
+        if (readonly[i])
+            remount_readonly(rootfs, &opts->mounts[i]);
+    free(readonly);
     for (int i = 0; i + 1 < opts->symlinks.n; i += 2) {
         in_root(rootfs, opts->symlinks.v[i + 1], full);
         if ((unlink(full) < 0 && errno != ENOENT) || symlink(opts->symlinks.v[i], full) < 0)
@@ -275,9 +296,8 @@ static int namespace_flags(const char *text)
     return flags;
 }
 
-static char *path_value(int argc, char **argv, int *i)
+static char *path_value(const char *opt, int argc, char **argv, int *i)
 {
-    const char *opt = argv[*i];
     char *value = option_value(argc, argv, i);
     if (value[0] != '/')
         fail(EINVAL, "%s %s: want an absolute path", opt, value);
@@ -288,9 +308,9 @@ bool setup_opts_parse(struct setup_opts *opts, int argc, char **argv, int *i)
 {
     const char *opt = argv[*i];
     if (strcmp(opt, "--rootfs") == 0) {
-        opts->rootfs = path_value(argc, argv, i);
+        opts->rootfs = path_value(opt, argc, argv, i);
     } else if (strcmp(opt, "--netns") == 0) {
-        opts->netns = path_value(argc, argv, i);
+        opts->netns = path_value(opt, argc, argv, i);
     } else if (strcmp(opt, "--unshare") == 0) {
         opts->unshare_flags = namespace_flags(option_value(argc, argv, i));
     } else if (strcmp(opt, "--hostname") == 0) {
@@ -305,7 +325,7 @@ bool setup_opts_parse(struct setup_opts *opts, int argc, char **argv, int *i)
         struct setup_mount m;
         m.kind = option_value(argc, argv, i);
         m.source = option_value(argc, argv, i);
-        m.target = path_value(argc, argv, i);
+        m.target = path_value(opt, argc, argv, i);
         m.options = option_value(argc, argv, i);
         const char *type = option_value(argc, argv, i);
         if (strcmp(type, "dir") != 0 && strcmp(type, "file") != 0)
@@ -317,11 +337,11 @@ bool setup_opts_parse(struct setup_opts *opts, int argc, char **argv, int *i)
         opts->mounts[opts->mount_count++] = m;
     } else if (strcmp(opt, "--symlink") == 0) {
         strv_push(&opts->symlinks, option_value(argc, argv, i));
-        strv_push(&opts->symlinks, path_value(argc, argv, i));
+        strv_push(&opts->symlinks, path_value(opt, argc, argv, i));
     } else if (strcmp(opt, "--mask") == 0) {
-        strv_push(&opts->masks, path_value(argc, argv, i));
+        strv_push(&opts->masks, path_value(opt, argc, argv, i));
     } else if (strcmp(opt, "--readonly-path") == 0) {
-        strv_push(&opts->readonly, path_value(argc, argv, i));
+        strv_push(&opts->readonly, path_value(opt, argc, argv, i));
     } else {
         return false;
     }

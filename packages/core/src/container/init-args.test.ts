@@ -79,6 +79,7 @@ describe("renderInitArgs", () => {
     expect(text).toContain("--no-new-privs");
     expect(text).not.toContain("--netns");
     const privileged = renderInitArgs(plan({ privileged: true }));
+    expect(occurrences(privileged, "--caps", 1)).toEqual([["all"]]);
     expect(privileged).not.toContain("--mask");
     expect(privileged).not.toContain("--readonly-path");
   });

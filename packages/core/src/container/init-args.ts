@@ -40,7 +40,7 @@ export function renderInitArgs(plan: StartPlan, options: InitArgsOptions = {}): 
     "--uid", String(plan.user.uid),
     "--gid", String(plan.user.gid),
     "--groups", plan.user.additionalGids.join(","),
-    "--caps", plan.capabilities.length === 0 ? "none" : plan.capabilities.join(","),
+    "--caps", plan.privileged ? "all" : plan.capabilities.length === 0 ? "none" : plan.capabilities.join(","),
     ...(plan.noNewPrivileges ? ["--no-new-privs"] : []),
     "--cwd", plan.cwd,
     "--clear-env",

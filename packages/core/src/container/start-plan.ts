@@ -82,6 +82,8 @@ export interface StartPlan {
   maskedPaths: string[];
   readonlyPaths: string[];
   capabilities: string[];
+  /** `--privileged`: every capability the host's bounding set still has (some hosts lack a few). */
+  privileged: boolean;
   noNewPrivileges: boolean;
   user: { uid: number; gid: number; additionalGids: number[] };
   env: string[];
@@ -196,6 +198,7 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     maskedPaths: isPrivileged ? [] : [...DEFAULT_MASKED_PATHS],
     readonlyPaths: isPrivileged ? [] : [...DEFAULT_READONLY_PATHS],
     capabilities: parseCapabilities(input.capAdd ?? [], input.capDrop ?? [], { privileged: isPrivileged, lastCap: input.lastCap }),
+    privileged: isPrivileged,
     noNewPrivileges: input.noNewPrivileges === true,
     user: { uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids },
     env: containerProcessEnv(config),
