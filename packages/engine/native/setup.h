@@ -1,5 +1,5 @@
 /* `init --rootfs`: a container's namespaces, mounts and pivot_root, done in-process before init's
-   own steps (what the host-side start script did with ~60 util-linux processes). */
+   own steps, in one process instead of a shell script of util-linux commands. */
 #ifndef BERTH_SETUP_H
 #define BERTH_SETUP_H
 

@@ -5,7 +5,7 @@ import { loadExeca } from "../host/load-execa.js";
 
 // A container's network namespace, made before its process: a new namespace pinned by an nsfs
 // bind mount on a file in the container's runtime dir (`unshare --net=FILE` makes a new one and
-// binds it there), with loopback up. The start enters it with `nsenter --net=FILE`. The bridge,
+// binds it there), with loopback up. The start joins it with `berth-init init --netns FILE`. The bridge,
 // a veth and ports come with the networking issue, on this same handle.
 
 const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };

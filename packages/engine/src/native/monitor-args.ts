@@ -1,7 +1,7 @@
 import { invalidArgument } from "@berth/core";
 
 export interface MonitorOptions {
-  /** What the monitor's child runs (on the host: `nsenter … unshare … sh -e -c <start script>`). */
+  /** What the monitor's child runs (for a container: `berth-init init --rootfs …`). */
   argv: readonly string[];
   /** JSON written atomically when the child has exited (see ExitRecord). */
   exitFile?: string;
