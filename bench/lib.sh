@@ -219,3 +219,36 @@ print_table() {
       }
     }'
 }
+
+# ---------------------------------------------------------------- hyperfine
+
+# hyperfine_rounds OUT NAME CMD [NAME CMD]...: LIST_ROUNDS hyperfine invocations (globals the
+# caller sets) of --warmup 2 --runs (LIST_RUNS / LIST_ROUNDS), the command order rotated by one each round, so
+# that a change in the machine's load does not land on one tool only. Writes OUT (JSON: one
+# entry per command, in the order given, with all its times, median, min and max).
+hyperfine_rounds() {
+  local out="$1" round i k count per_round
+  shift
+  local -a names=() commands=() args=()
+  while (($#)); do names+=("$1"); commands+=("$2"); shift 2; done
+  count="${#names[@]}"
+  per_round=$((LIST_RUNS / LIST_ROUNDS))
+  for ((round = 0; round < LIST_ROUNDS; round++)); do
+    args=()
+    for ((i = 0; i < count; i++)); do
+      k=$(((i + round) % count))
+      args+=(-n "${names[k]}" "${commands[k]}")
+    done
+    log "hyperfine round $((round + 1)) of $LIST_ROUNDS ($(load_note))"
+    hyperfine --style basic --warmup 2 --runs "$per_round" --export-json "$out.$round" "${args[@]}" >&2
+  done
+  printf '%s\n' "${names[@]}" | jq -R . | jq -s --slurpfile runs <(cat "$out".*) '
+    def median: sort | if length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    [$runs[].results[]] as $all
+    | map(. as $name | ([$all[] | select(.command == $name) | .times[]]) as $t
+          | { command: $name, times: $t, median: ($t | median), min: ($t | min), max: ($t | max) })' >"$out"
+}
+
+# median_of JSON NAME: hyperfine's median in seconds
+median_of() { jq -r --arg n "$2" '.[] | select(.command == $n) | .median' "$1"; }
+ms() { calc "$1 * 1000" "%.0f"; }

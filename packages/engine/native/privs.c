@@ -130,26 +130,6 @@ char **proc_env(const struct proc_opts *opts)
     return env.v;
 }
 
-/* mkdir -p with mode 0755, like docker's WORKDIR. */
-static void make_dirs(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        die("strdup");
-    for (char *p = copy + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-                die("mkdir %s", copy);
-            *p = saved;
-            if (saved == '\0')
-                break;
-        }
-    }
-    free(copy);
-}
-
 void proc_apply(const struct proc_opts *opts)
 {
     if (opts->unlink_self && unlink(opts->unlink_self) < 0)

@@ -109,24 +109,6 @@ static void check_target(const char *rootfs, const char *path)
     }
 }
 
-/* mkdir -p of an absolute host path (mode 0755). */
-static void make_dirs(const char *path)
-{
-    char copy[PATH_TEXT_MAX];
-    snprintf(copy, sizeof copy, "%s", path);
-    for (char *p = copy + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-                die("mkdir %s", copy);
-            *p = saved;
-            if (saved == '\0')
-                return;
-        }
-    }
-}
-
 /* The mount point: a directory, or an empty file (and its directory). */
 static void make_target(const char *full, bool is_file)
 {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -173,4 +174,23 @@ char *option_value(int argc, char **argv, int *i)
         fail(EINVAL, "option %s needs a value", argv[*i]);
     *i += 1;
     return argv[*i];
+}
+
+void make_dirs(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        die("strdup");
+    for (char *p = copy + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+                die("mkdir %s", copy);
+            *p = saved;
+            if (saved == '\0')
+                break;
+        }
+    }
+    free(copy);
 }

@@ -36,6 +36,9 @@ void set_nonblock(int fd);
 /* Resets the signal mask and the dispositions the monitor changed, for a child about to exec. */
 void reset_signals(void);
 
+/* mkdir -p of an absolute path, mode 0755 (docker's WORKDIR, mount points); dies on error. */
+void make_dirs(const char *path);
+
 /* Parses a decimal in [min, max] for option opt; dies with EINVAL otherwise. */
 long long parse_num(const char *opt, const char *text, long long min, long long max);
 
