@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every bench and append their tables to bench/README.md under a dated heading.
 #
-#   bench/run-all.sh               (as root; takes 40-50 minutes on a busy 2-core machine)
+#   bench/run-all.sh               (as root; takes about an hour on a busy 2-core machine)
 #
 # A bench that fails is recorded as failed, with the last lines of its log; the others still run.
 # BENCH_NO_APPEND=1 prints the section instead of appending it.
@@ -18,7 +18,7 @@ trap 'rm -rf "$out"' EXIT
   echo
 } >"$out/section.md"
 
-for bench in save-load images-list; do
+for bench in save-load images-list containers; do
   echo "== $bench" >&2
   set +e
   bash "$BENCH_DIR/$bench.sh" 2>&1 >"$out/$bench.md" | tee "$out/$bench.log" >&2
