@@ -18,6 +18,7 @@ import { hostConfigResources } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { createNetworkNamespace } from "./network-namespace.js";
 import { loadExeca } from "../host/load-execa.js";
+import { prepareVolumes } from "../volumes/volume-first-use.js";
 
 // One start of a container, in order: rootfs, start plan (core), setup script, cgroups (limits
 // written before any process), network namespace, then the monitor, detached. The monitor's child
@@ -69,7 +70,9 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     imageLayers(ctx, row.imageId),
     runtime.lastCap(),
   ]);
-  const { mounts, tmpfs } = await startMountInputs(containerMountPoints(ctx.paths, config, hostConfig, volumeRows), hostConfig);
+  const points = containerMountPoints(ctx.paths, config, hostConfig, volumeRows);
+  await prepareVolumes(ctx, paths.merged, points.flatMap((point) => (point.type === "volume" && point.name !== undefined ? [{ name: point.name, destination: point.destination, noCopy: point.noCopy }] : [])));
+  const { mounts, tmpfs } = await startMountInputs(points, hostConfig);
   return planContainerStart({
     id: row.id,
     config,

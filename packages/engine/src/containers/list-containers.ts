@@ -1,13 +1,12 @@
-import { lstat, readdir } from "node:fs/promises";
-import { join } from "node:path";
 import {
-  BerthError, CONTAINER_STATES, formatContainerStatus, isBerthError, processArgv,
+  BerthError, CONTAINER_STATES, formatContainerStatus, isBerthError, matchesLabelFilter, processArgv,
   type ContainerListOptions, type ContainerSummary,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { findImage } from "../images/image-lookup.js";
 import { reconcileContainer } from "./container-cleanup.js";
 import { isActive } from "./container-exit.js";
+import { treeSize } from "../storage/tree-size.js";
 import { containerPaths } from "./container-paths.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { parseContainerRow, type ContainerRecord } from "./container-store.js";
@@ -16,20 +15,6 @@ import { parseContainerRow, type ContainerRecord } from "./container-store.js";
 // Exited, never as a ghost Running), newest first, with docker's filters.
 
 const FILTER_KEYS = new Set(["id", "name", "status", "label", "ancestor", "exited"]);
-
-/** Bytes in a directory tree (the read-write layer), hard links counted once. */
-async function treeSize(dir: string, seen = new Set<number>()): Promise<number> {
-  let total = 0;
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    const info = await lstat(path).catch(() => undefined);
-    if (!info || seen.has(info.ino)) continue;
-    seen.add(info.ino);
-    total += info.isDirectory() ? await treeSize(path, seen) : info.size;
-  }
-  return total;
-}
 
 type Matcher = (record: ContainerRecord) => boolean;
 
@@ -68,11 +53,7 @@ async function compileFilters(ctx: EngineContext, filters: Record<string, string
         break;
       }
       case "label":
-        matchers.push((record) => values.every((value) => {
-          const equals = value.indexOf("=");
-          const labels = record.config.Labels ?? {};
-          return equals < 0 ? value in labels : labels[value.slice(0, equals)] === value.slice(equals + 1);
-        }));
+        matchers.push((record) => values.every((value) => matchesLabelFilter(record.config.Labels ?? {}, value)));
         break;
       case "ancestor": {
         const ids = new Set<string>();
