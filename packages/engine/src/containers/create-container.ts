@@ -11,6 +11,7 @@ import { findImage } from "../images/image-lookup.js";
 import { readImageConfig } from "../images/image-config.js";
 import { createStagingDir } from "../storage/staging.js";
 import { readHostResolvConf, hostsFileText, resolvConfText, writeInitLayer } from "./container-files.js";
+import { imageStoreLock } from "../images/store-lock.js";
 import { withLock } from "../storage/lock.js";
 import { volumeDir, volumeStoreLock } from "../volumes/volume-paths.js";
 import { insertVolumeRow, makeVolumeDir } from "../volumes/volume-store.js";
@@ -137,7 +138,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
 
   await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12));
   try {
-    await insertContainer(ctx, { id, name, imageId: image.id, imageRef: options.image, config, hostConfig, points });
+    await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, points });
   } catch (error) {
     await rm(containerPaths(ctx.paths, id).dir, { recursive: true, force: true });
     throw error;
@@ -149,16 +150,26 @@ interface NewContainer {
   id: string;
   name: string;
   imageId: string;
+  topChainId: string | null;
   imageRef: string;
   config: object;
   hostConfig: object;
   points: MountPoint[];
 }
 
+/**
+ * The rows under the image store lock, the image checked again there: an `rmi` cannot delete the
+ * image and collect its layers between the lookup and the row that keeps them. A container's new
+ * volumes are made under the volumes lock too (taken first), so a `volume rm` cannot delete a dir
+ * in between.
+ */
 async function insertContainer(ctx: EngineContext, container: NewContainer): Promise<void> {
   const volumes = container.points.filter((point) => point.type === "volume" && point.name !== undefined);
-  const insert = () => insertContainerRows(ctx, container, volumes);
-  // A container's new volumes are made under the volumes lock, so a `volume rm` cannot delete a dir in between.
+  const insert = () => withLock(ctx.paths.locks, imageStoreLock, async () => {
+    const image = await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: container.imageId } }, select: { id: true } });
+    if (!image) throw new BerthError("NOT_FOUND", `No such image: ${container.imageRef}`);
+    await insertContainerRows(ctx, container, volumes);
+  });
   await (volumes.length === 0 ? insert() : withLock(ctx.paths.locks, volumeStoreLock, insert));
 }
 
@@ -170,7 +181,7 @@ async function insertContainerRows(ctx: EngineContext, container: NewContainer, 
       for (const volume of volumes) await insertVolumeRow(ctx, tx, { name: volume.name ?? "", anonymous: volume.anonymous });
       const row = await tx.container.create({
         data: {
-          nodeId, id: container.id, name: container.name, imageId: container.imageId, imageRef: container.imageRef,
+          nodeId, id: container.id, name: container.name, imageId: container.imageId, topChainId: container.topChainId, imageRef: container.imageRef,
           config: JSON.stringify(container.config), hostConfig: JSON.stringify(container.hostConfig),
         },
       });

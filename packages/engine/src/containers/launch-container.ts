@@ -11,7 +11,7 @@ import { CONSOLE_FD } from "../native/process-args.js";
 import { containerMountPoints, startMountInputs } from "./container-mounts.js";
 import { containerPaths, type ContainerPaths } from "./container-paths.js";
 import { releaseContainerResources } from "./container-resources.js";
-import { imageLayers, mountRootfs } from "./container-rootfs.js";
+import { containerLayers, mountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
@@ -67,7 +67,7 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     readFileInRoot(paths.merged, "/etc/passwd"),
     readFileInRoot(paths.merged, "/etc/group"),
     ctx.client.volumeMount.findMany({ where: { nodeId: ctx.nodeId, containerId: row.id } }),
-    imageLayers(ctx, row.imageId),
+    containerLayers(ctx, row),
     runtime.lastCap(),
   ]);
   const points = containerMountPoints(ctx.paths, config, hostConfig, volumeRows);
@@ -113,7 +113,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
   };
   try {
     const layout = await runtime.cgroupLayout();
-    await mountRootfs(ctx, id, record.row.imageId, paths);
+    await mountRootfs(ctx, record.row, paths);
     phase("rootfs");
     const plan = await planStart(ctx, runtime, record, paths, layout);
     const script = renderSetupScript(plan, { initBinaryPath: runtime.helperPath, ...(plan.tty ? { consoleFd: CONSOLE_FD } : {}) });

@@ -72,13 +72,33 @@ async function compileFilters(ctx: EngineContext, filters: Record<string, string
   return matchers;
 }
 
-export function summarize(record: ContainerRecord, now = new Date()): ContainerSummary {
+/**
+ * docker's IMAGE of a container: what the user typed while it still names the container's image,
+ * else the image's ID (its name was moved to another image, or the image was deleted).
+ */
+async function shownImages(ctx: EngineContext, records: readonly ContainerRecord[]): Promise<Map<ContainerRecord, string>> {
+  const resolved = new Map<string, string | undefined>();
+  const shown = new Map<ContainerRecord, string>();
+  for (const record of records) {
+    const { imageRef, imageId } = record.row;
+    if (!resolved.has(imageRef)) {
+      resolved.set(imageRef, await findImage(ctx, imageRef).then((image) => image.id, (error: unknown) => {
+        if (isBerthError(error, "NOT_FOUND")) return undefined;
+        throw error;
+      }));
+    }
+    shown.set(record, resolved.get(imageRef) === imageId ? imageRef : imageId);
+  }
+  return shown;
+}
+
+export function summarize(record: ContainerRecord, now: Date, image: string): ContainerSummary {
   const { row } = record;
   const { path, args } = processArgv(record.config);
   return {
     id: row.id,
     name: row.name,
-    image: row.imageRef,
+    image,
     imageId: row.imageId,
     command: [path, ...args].join(" "),
     created: row.createdAt,
@@ -102,9 +122,10 @@ export async function listContainers(ctx: EngineContext, runtime: ContainerRunti
   let selected = records.filter((record) => (showAll || isActive(record.state)) && matchers.every((matches) => matches(record)));
   if (options.last !== undefined && options.last >= 0) selected = selected.slice(0, options.last);
   const now = new Date();
+  const images = await shownImages(ctx, selected);
   const summaries: ContainerSummary[] = [];
   for (const record of selected) {
-    const summary = summarize(record, now);
+    const summary = summarize(record, now, images.get(record) ?? record.row.imageRef);
     if (options.size) {
       const imageSize = Number((await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: record.row.imageId } }, select: { size: true } }))?.size ?? 0);
       summary.sizeRw = await treeSize(containerPaths(ctx.paths, record.row.id).upper);

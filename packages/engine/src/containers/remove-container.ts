@@ -4,6 +4,8 @@ import { assertTransition } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { createStagingDir } from "../storage/staging.js";
 import { finishRun, hasRunEnded, isActive } from "./container-exit.js";
+import { collectUnusedLayers } from "../images/layer-gc.js";
+import { imageStoreLock } from "../images/store-lock.js";
 import { withLock } from "../storage/lock.js";
 import { deleteVolumeLocked } from "../volumes/remove-volume.js";
 import { volumeStoreLock } from "../volumes/volume-paths.js";
@@ -27,7 +29,8 @@ const identity = (record: ContainerRecord) => ({ id: record.row.id, name: record
  * docker rm, with the container's lock held: refuses an active container without force (docker's
  * CONFLICT); with force kills it (SIGKILL) and records its end. Then frees anything left on the
  * host, moves the container dir out of sight, deletes the row (VolumeMount rows go with it) with
- * its `destroy` event, then with -v the anonymous volumes no other container mounts.
+ * its `destroy` event, then with -v the anonymous volumes no other container mounts, and the layers
+ * of a deleted image it was the last to hold.
  */
 export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, options: RemoveOptions = {}): Promise<void> {
   const { id } = record.row;
@@ -59,10 +62,18 @@ export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime
       await ctx.events.record({ type: "container", action: "destroy", objectId: id, attributes: containerEventAttributes(current) }, tx);
     });
     if (anonymous.length > 0) await removeUnusedVolumes(ctx, anonymous);
+    await collectOrphanLayers(ctx, current.row.imageId);
   } finally {
     await rm(trash, { recursive: true, force: true });
   }
   ctx.logger.debug({ container: id, phase: "remove", ms: Math.round(performance.now() - started) }, "end phase");
+}
+
+/** When the container's image was deleted (`rmi -f`), its layers were the container's to keep: they go with it. */
+async function collectOrphanLayers(ctx: EngineContext, imageId: string): Promise<void> {
+  const image = await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: imageId } }, select: { id: true } });
+  if (image) return;
+  await withLock(ctx.paths.locks, imageStoreLock, () => collectUnusedLayers(ctx));
 }
 
 async function anonymousVolumes(ctx: EngineContext, id: string): Promise<string[]> {
