@@ -1,4 +1,4 @@
-import { invalidArgument } from "@berth/core";
+import { invalidArgument, parseKeyValues, parseLabels } from "@berth/core";
 import { defineSpec, listOption, stringOption, type RunCommand } from "../../command-spec.js";
 
 export const spec = defineSpec({
@@ -16,16 +16,6 @@ export const spec = defineSpec({
   examples: ["berth volume create data", "berth volume create --label tier=db -o type=tmpfs -o device=tmpfs -o o=size=64m scratch"],
 });
 
-/** `k=v` (or a bare `k`, an empty value) flags as a map, the last one of a key winning. */
-function keyValues(values: readonly string[]): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const value of values) {
-    const equals = value.indexOf("=");
-    map[equals < 0 ? value : value.slice(0, equals)] = equals < 0 ? "" : value.slice(equals + 1);
-  }
-  return map;
-}
-
 export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   const operand = args[0];
   if (operand !== undefined && options.name !== undefined && operand !== options.name) {
@@ -35,8 +25,8 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   const name = await volumes.create({
     name: operand ?? options.name ?? "",
     driver: options.driver ?? "local",
-    labels: keyValues(options.label),
-    options: keyValues(options.opt),
+    labels: parseLabels(options.label, [], "--label"),
+    options: parseKeyValues(options.opt),
   });
   ctx.stdout.write(`${name}\n`);
   return 0;
