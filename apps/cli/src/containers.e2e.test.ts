@@ -271,3 +271,107 @@ describe("exited containers", () => {
     expect(berth(["rm", "e2e-restart"]).status).toBe(0);
   });
 });
+
+describe("rename", () => {
+  it("renames a running container; refuses a taken name and an unknown container like docker", () => {
+    expect(berth(["run", "-d", "--name", "e2e-old", "busybox", "sleep", "300"]).status).toBe(0);
+    expect(berth(["create", "--name", "e2e-taken", "busybox", "true"]).status).toBe(0);
+    expect(berth(["rename", "e2e-old", "e2e-new"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(berth(["ps", "--format", "{{.Names}} {{.State}}", "-f", "name=e2e-new"]).stdout).toBe("e2e-new running\n");
+    const taken = berth(["rename", "e2e-new", "e2e-taken"]);
+    expect(taken.status).toBe(1);
+    expect(taken.stderr).toMatch(/^Error: Error when allocating new name: Conflict\. The container name "\/e2e-taken" is already in use by container "[0-9a-f]{64}"\./);
+    expect(berth(["rename", "e2e-nope", "e2e-x"])).toEqual({ status: 1, stdout: "", stderr: "Error: No such container: e2e-nope\n" });
+    expect(berth(["rename", "e2e-new"]).status).toBe(125);
+    expect(berth(["rm", "-f", "e2e-new", "e2e-taken"]).status).toBe(0);
+  }, 300_000);
+});
+
+describe("volumes", () => {
+  it("creates, lists, inspects and removes volumes with docker's output", () => {
+    expect(berth(["volume", "create", "--label", "tier=db", "e2e-data"])).toEqual({ status: 0, stdout: "e2e-data\n", stderr: "" });
+    expect(berth(["volume", "ls"]).stdout).toBe("DRIVER    VOLUME NAME\nlocal     e2e-data\n");
+    expect(berth(["volume", "ls", "-q", "-f", "label=tier=db"]).stdout).toBe("e2e-data\n");
+    expect(berth(["volume", "ls", "--format", "{{.Name}} {{.Labels}} {{.Mountpoint}}"]).stdout).toBe(`e2e-data tier=db ${root}/volumes/e2e-data/_data\n`);
+    const inspect = berth(["volume", "inspect", "e2e-data"]);
+    expect(JSON.parse(inspect.stdout)).toEqual([{
+      CreatedAt: expect.any(String), Driver: "local", Labels: { tier: "db" }, Mountpoint: `${root}/volumes/e2e-data/_data`, Name: "e2e-data", Options: {}, Scope: "local",
+    }]);
+    expect(berth(["inspect", "--format", "{{.Driver}}", "e2e-data"]).stdout).toBe("local\n");
+    expect(berth(["volume", "inspect", "e2e-nope"])).toEqual({ status: 1, stdout: "[]\n", stderr: "Error: No such volume: e2e-nope\n" });
+    const bad = berth(["volume", "create", "-o", "bogus=1", "e2e-bad"]);
+    expect(bad).toEqual({ status: 1, stdout: "", stderr: 'Error: create e2e-bad: invalid option: "bogus"\n' });
+
+    expect(berth(["run", "--rm", "-v", "e2e-data:/etc", "busybox", "cat", "/etc/passwd"]).stdout).toContain("root:x:0:0");
+    expect(berth(["run", "-d", "--name", "e2e-user", "-v", "e2e-data:/data", "busybox", "sleep", "300"]).status).toBe(0);
+    const inUse = berth(["volume", "rm", "e2e-data"]);
+    expect(inUse.status).toBe(1);
+    expect(inUse.stderr).toMatch(/^Error: remove e2e-data: volume is in use - \[[0-9a-f]{64}\]\n$/);
+    expect(berth(["rm", "-f", "e2e-user"]).status).toBe(0);
+    expect(berth(["volume", "rm", "e2e-data", "e2e-nope"])).toEqual({ status: 1, stdout: "e2e-data\n", stderr: "Error: get e2e-nope: no such volume\n" });
+    expect(berth(["volume", "rm", "-f", "e2e-nope"])).toEqual({ status: 0, stdout: "e2e-nope\n", stderr: "" });
+  }, 300_000);
+
+  it("prunes anonymous volumes after asking, all unused ones with -a", () => {
+    const id = berth(["create", "-v", "/anon", "busybox", "true"]).stdout.trim();
+    expect(berth(["volume", "create", "e2e-named"]).status).toBe(0);
+    expect(berth(["rm", id]).status).toBe(0);
+    const anonymous = berth(["volume", "ls", "-q", "-f", "dangling=true"]).stdout.split("\n").filter((name) => /^[0-9a-f]{64}$/.test(name));
+    expect(anonymous).toHaveLength(1);
+    const warning = "WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ";
+    expect(berth(["volume", "prune"], { input: "n\n" })).toEqual({ status: 0, stdout: warning, stderr: "" });
+    expect(berth(["volume", "prune"], { input: "y\n" })).toEqual({
+      status: 0, stdout: `${warning}Deleted Volumes:\n${anonymous[0]}\n\nTotal reclaimed space: 0B\n`, stderr: "",
+    });
+    expect(berth(["volume", "prune", "-a", "-f"]).stdout).toBe("Deleted Volumes:\ne2e-named\n\nTotal reclaimed space: 0B\n");
+    expect(berth(["volume", "ls", "-q"]).stdout).toBe("");
+  }, 300_000);
+});
+
+describe("container prune, system prune and system df", () => {
+  it("prunes stopped containers after asking, and counts containers and volumes in system df", () => {
+    const exited = berth(["run", "-v", "/scratch", "busybox", "sh", "-c", "echo 12345 > /scratch/f; echo 123 > /f"]);
+    expect(exited.status).toBe(0);
+    const stopped = berth(["ps", "-aq", "--no-trunc", "-f", "status=exited"]).stdout.trim();
+    expect(stopped).toMatch(/^[0-9a-f]{64}$/);
+    expect(berth(["run", "-d", "--name", "e2e-keep", "busybox", "sleep", "300"]).status).toBe(0);
+    const df = berth(["system", "df", "--format", "{{.Type}} {{.TotalCount}} {{.Active}} {{.Size}} {{.Reclaimable}}"]).stdout;
+    expect(df).toMatch(/^Images 1 1 \S+ 0B \(0%\)\nContainers 2 1 4B 4B \(100%\)\nLocal Volumes 1 1 6B 0B \(0%\)\n$/);
+    expect(berth(["system", "df", "-v"]).stdout).toMatch(/\nContainers space usage:\n\nCONTAINER ID +IMAGE +COMMAND +LOCAL VOLUMES +SIZE +CREATED +STATUS +NAMES\n/);
+
+    const warning = "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ";
+    expect(berth(["container", "prune"], { input: "no\n" })).toEqual({ status: 0, stdout: warning, stderr: "" });
+    expect(berth(["ps", "-aq", "--no-trunc", "-f", "status=exited"]).stdout.trim()).toBe(stopped);
+    expect(berth(["container", "prune", "-f", "--filter", "until=1h"]).stdout).toBe("Total reclaimed space: 0B\n");
+    expect(berth(["container", "prune"], { input: "y\n" })).toEqual({
+      status: 0, stdout: `${warning}Deleted Containers:\n${stopped}\n\nTotal reclaimed space: 4B\n`, stderr: "",
+    });
+
+    const systemWarning = "WARNING! This will remove:\n  - all stopped containers\n  - all anonymous volumes not used by at least one container\n  - all dangling images\n\nAre you sure you want to continue? [y/N] ";
+    expect(berth(["system", "prune", "--volumes"], { input: "\n" })).toEqual({ status: 0, stdout: systemWarning, stderr: "" });
+    expect(berth(["stop", "-t", "0", "e2e-keep"]).status).toBe(0);
+    const pruned = berth(["system", "prune", "--volumes", "-f"]);
+    expect(pruned.status).toBe(0);
+    expect(pruned.stdout).toMatch(/^Deleted Containers:\n[0-9a-f]{64}\n\nDeleted Volumes:\n[0-9a-f]{64}\n\nTotal reclaimed space: 6B\n$/);
+    expect(berth(["images", "-q"]).stdout).not.toBe(""); // dangling images only: busybox stays
+  }, 300_000);
+});
+
+describe("rmi and containers", () => {
+  it("refuses the last name of a used image without -f, and with -f deletes what only a stopped container uses", () => {
+    expect(berth(["tag", "busybox", "localhost/e2e-rmi:1"]).status).toBe(0);
+    const id = berth(["create", "localhost/e2e-rmi:1", "echo", "still here"]).stdout.trim();
+    // another name is left: only this one goes
+    expect(berth(["rmi", "busybox"])).toEqual({ status: 0, stdout: "Untagged: busybox:latest\n", stderr: "" });
+    const refused = berth(["rmi", "localhost/e2e-rmi:1"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^Error: conflict: unable to remove repository reference "localhost\/e2e-rmi:1" \(must force\) - container [0-9a-f]{12} is using its referenced image [0-9a-f]{12}\n$/);
+    const forced = berth(["rmi", "-f", "localhost/e2e-rmi:1"]);
+    expect(forced.stdout).toMatch(/^Untagged: localhost\/e2e-rmi:1\nDeleted: sha256:[0-9a-f]{64}\n$/);
+    expect(berth(["images", "-aq"]).stdout).toBe("");
+    expect(berth(["ps", "-a", "--format", "{{.Image}}", "-f", `id=${id}`]).stdout).toMatch(/^[0-9a-f]{12}\n$/);
+    expect(berth(["start", "-a", id])).toEqual({ status: 0, stdout: "still here\n", stderr: "" });
+    expect(berth(["rm", id]).status).toBe(0);
+    expect(berth(["load", "-i", baseImageArchive]).status).toBe(0); // busybox back for whatever runs next
+  }, 300_000);
+});

@@ -19,6 +19,7 @@ export const commandGroups: Readonly<Record<string, string>> = {
   container: "Manage containers",
   image: "Manage images",
   system: "Manage berth",
+  volume: "Manage volumes",
 };
 
 /**
@@ -40,6 +41,14 @@ export const commandRegistry: readonly RegisteredCommand[] = [
   register(["container logs", "logs"], () => import("./commands/container/logs.js")),
   register(["container inspect"], () => import("./commands/container/inspect.js")),
   register(["container cleanup"], () => import("./commands/container/cleanup.js")),
+  register(["container rename", "rename"], () => import("./commands/container/rename.js")),
+  register(["container prune"], () => import("./commands/container/prune.js")),
+  register(["volume create"], () => import("./commands/volume/create.js")),
+  register(["volume ls", "volume list"], () => import("./commands/volume/ls.js")),
+  register(["volume inspect"], () => import("./commands/volume/inspect.js")),
+  register(["volume rm", "volume remove"], () => import("./commands/volume/rm.js")),
+  register(["volume prune"], () => import("./commands/volume/prune.js")),
+  register(["system prune"], () => import("./commands/system/prune.js")),
   register(["image ls", "image list", "images"], () => import("./commands/image/ls.js")),
   register(["image history", "history"], () => import("./commands/image/history.js")),
   register(["image inspect"], () => import("./commands/image/inspect.js")),

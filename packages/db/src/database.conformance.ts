@@ -182,6 +182,34 @@ export function describeDatabaseConformance(target: ConformanceTarget): void {
       expect(await client.image.count()).toBe(0);
     });
 
+    it("keeps a container when its image is deleted, and a volume while a container mounts it", async () => {
+      const { client } = await open(await target.freshDatabase());
+      await client.image.create({ data: { ...image("a", "sha256:img"), topChainId: "sha256:top" } });
+      await client.container.create({
+        data: { nodeId: "a", id: "c1", name: "web", imageId: "sha256:img", topChainId: "sha256:top", imageRef: "busybox", config: "{}", hostConfig: "{}" },
+      });
+      await client.volume.create({ data: { nodeId: "a", name: "data", labels: '{"tier":"db"}', options: '{"type":"tmpfs","device":"tmpfs"}' } });
+      await client.volumeMount.create({ data: { nodeId: "a", containerId: "c1", destination: "/data", volumeName: "data" } });
+
+      await client.image.delete({ where: { nodeId_id: { nodeId: "a", id: "sha256:img" } } }); // rmi -f: the container stays
+      expect(await client.container.findUniqueOrThrow({ where: { nodeId_id: { nodeId: "a", id: "c1" } } })).toMatchObject({
+        imageId: "sha256:img", topChainId: "sha256:top",
+      });
+      const volume = { nodeId_name: { nodeId: "a", name: "data" } };
+      expect(await client.volume.findUniqueOrThrow({ where: volume, include: { _count: { select: { mounts: true } } } })).toMatchObject({
+        options: '{"type":"tmpfs","device":"tmpfs"}', anonymous: false, _count: { mounts: 1 },
+      });
+      await expect(client.volume.delete({ where: volume })).rejects.toMatchObject({ code: "P2003" });
+      await expect(client.container.create({
+        data: { nodeId: "a", id: "c2", name: "web", imageId: "sha256:gone", imageRef: "x", config: "{}", hostConfig: "{}" },
+      })).rejects.toMatchObject({ code: "P2002" });
+
+      await client.container.delete({ where: { nodeId_id: { nodeId: "a", id: "c1" } } });
+      expect(await client.volumeMount.count()).toBe(0);
+      await client.volume.delete({ where: volume });
+      expect(await client.volume.count()).toBe(0);
+    });
+
     it("keeps layers, image layers, tags and repo digests, cascading from the image", async () => {
       const { client } = await open(await target.freshDatabase());
       await client.layer.createMany({

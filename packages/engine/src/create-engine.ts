@@ -12,6 +12,7 @@ import { createBlobStore } from "./storage/blob-store.js";
 import { createImageService } from "./images/image-service.js";
 import { initializeRoot, prepareRootDirs } from "./system/initialize-root.js";
 import { createSystemService } from "./system/system-service.js";
+import { createVolumeService } from "./volumes/volume-service.js";
 
 export interface CreateEngineOptions {
   root?: string;
@@ -62,10 +63,10 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<B
   };
   const images = createImageService(ctx);
   if (isFresh) await initializeRoot(ctx, images, { loadBaseImage: !options.skipBaseImage });
+  const services = { images, containers: createContainerService(ctx), volumes: createVolumeService(ctx) };
   return {
-    images,
-    containers: createContainerService(ctx),
-    system: createSystemService(ctx),
+    ...services,
+    system: createSystemService(ctx, services),
     close: () => database.close(),
   };
 }

@@ -74,7 +74,7 @@ export function buildContainerRows(containers: readonly ContainerSummary[], opti
         .join(","),
       Mounts: "",
       Networks: "",
-      LocalVolumes: "",
+      LocalVolumes: container.localVolumes === undefined ? "" : String(container.localVolumes),
     }));
 }
 

@@ -1,4 +1,5 @@
 import { formatHumanSize, formatRelativeTime, parseReference, shortId, type DiskUsage } from "@berth/core";
+import { buildContainerRows, type ContainerRow } from "./container-rows.js";
 
 /** One line of `system df`, docker's fields. */
 export interface DiskUsageRow {
@@ -27,13 +28,15 @@ function reclaimableText(reclaimable: number, total: number): string {
   return total > 0 ? `${size} (${Math.floor((reclaimable * 100) / total)}%)` : size;
 }
 
-/**
- * The summary rows. Only kinds the service reports get a row: images now; containers, local
- * volumes and build cache join here when the service's DiskUsage grows those lists.
- */
+/** The summary rows: images, containers and local volumes (build cache when berth has one). */
 export function buildDiskUsageRows(usage: DiskUsage): DiskUsageRow[] {
   const active = usage.images.filter((image) => image.containers > 0);
   const used = active.reduce((sum, image) => sum + image.size - image.sharedSize, 0);
+  const runningContainers = usage.containers.filter((container) => isActiveState(container.state));
+  const containersSize = usage.containers.reduce((sum, container) => sum + container.sizeRw, 0);
+  const stoppedSize = containersSize - runningContainers.reduce((sum, container) => sum + container.sizeRw, 0);
+  const volumesSize = usage.volumes.reduce((sum, volume) => sum + volume.size, 0);
+  const unusedVolumesSize = usage.volumes.filter((volume) => volume.links === 0).reduce((sum, volume) => sum + volume.size, 0);
   return [
     {
       Type: "Images",
@@ -42,7 +45,26 @@ export function buildDiskUsageRows(usage: DiskUsage): DiskUsageRow[] {
       Size: formatHumanSize(usage.layersSize, 4),
       Reclaimable: reclaimableText(Math.max(usage.layersSize - used, 0), usage.layersSize),
     },
+    {
+      Type: "Containers",
+      TotalCount: String(usage.containers.length),
+      Active: String(runningContainers.length),
+      Size: formatHumanSize(containersSize, 4),
+      Reclaimable: reclaimableText(stoppedSize, containersSize),
+    },
+    {
+      Type: "Local Volumes",
+      TotalCount: String(usage.volumes.length),
+      Active: String(usage.volumes.filter((volume) => volume.links > 0).length),
+      Size: formatHumanSize(volumesSize, 4),
+      Reclaimable: reclaimableText(unusedVolumesSize, volumesSize),
+    },
   ];
+}
+
+/** docker's df counts running, paused and restarting containers as active. */
+function isActiveState(state: string): boolean {
+  return state === "running" || state === "paused" || state === "restarting";
 }
 
 /** One image of `system df -v`: only its first tag, like docker. */
@@ -92,4 +114,27 @@ export function buildDiskUsageImageRows(usage: DiskUsage, now: Date): DiskUsageI
       Containers: String(image.containers),
     };
   });
+}
+
+/** `system df -v`'s containers: ps's rows without the virtual size, with their volume counts. */
+export function buildDiskUsageContainerRows(usage: DiskUsage, now: Date): ContainerRow[] {
+  return buildContainerRows(usage.containers.map(({ sizeRootFs: _virtual, ...container }) => container), { isTruncated: true, now });
+}
+
+export const defaultDiskUsageContainerTableFormat =
+  "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}";
+
+/** One volume of `system df -v`. */
+export interface DiskUsageVolumeRow {
+  Name: string;
+  Links: string;
+  Size: string;
+}
+
+export const diskUsageVolumeHeaderNames = { Name: "VOLUME NAME", Links: "LINKS", Size: "SIZE" } as const;
+
+export const defaultDiskUsageVolumeTableFormat = "table {{.Name}}\t{{.Links}}\t{{.Size}}";
+
+export function buildDiskUsageVolumeRows(usage: DiskUsage): DiskUsageVolumeRow[] {
+  return usage.volumes.map((volume) => ({ Name: volume.name, Links: String(volume.links), Size: formatHumanSize(volume.size, 4) }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPruneReport, formatRemoveLines } from "./remove-lines.js";
+import { formatPruneReport, formatPruneSection, formatRemoveLines, imagePruneLines } from "./remove-lines.js";
 
 const results = [{ untagged: "busybox:latest" }, { deleted: `sha256:${"a".repeat(64)}` }];
 
@@ -10,13 +10,18 @@ describe("formatRemoveLines", () => {
 });
 
 describe("formatPruneReport", () => {
-  it("prints the deleted images, a blank line, then the total", () => {
-    expect(formatPruneReport(results, "1.2MB")).toBe(
-      `Deleted Images:\nuntagged: busybox:latest\ndeleted: sha256:${"a".repeat(64)}\n\nTotal reclaimed space: 1.2MB\n`,
+  it("prints each non-empty section, a blank line after each, then the total", () => {
+    const sections = [
+      formatPruneSection("Deleted Containers", ["c1"]),
+      formatPruneSection("Deleted Volumes", []),
+      formatPruneSection("Deleted Images", imagePruneLines(results)),
+    ];
+    expect(formatPruneReport(sections, 1_234_567)).toBe(
+      `Deleted Containers:\nc1\n\nDeleted Images:\nuntagged: busybox:latest\ndeleted: sha256:${"a".repeat(64)}\n\nTotal reclaimed space: 1.235MB\n`,
     );
   });
 
   it("prints only the total when nothing was removed", () => {
-    expect(formatPruneReport([], "0B")).toBe("Total reclaimed space: 0B\n");
+    expect(formatPruneReport([formatPruneSection("Deleted Volumes", [])], 0)).toBe("Total reclaimed space: 0B\n");
   });
 });

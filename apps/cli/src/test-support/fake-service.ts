@@ -1,8 +1,9 @@
-import type { BerthService, ContainerService, ImageService } from "@berth/core";
+import type { BerthService, ContainerService, ImageService, VolumeService } from "@berth/core";
 
 export interface FakeServiceParts {
   containers?: Partial<ContainerService>;
   images?: Partial<ImageService>;
+  volumes?: Partial<VolumeService>;
 }
 
 /** A method every test that reaches it must have provided. */
@@ -21,6 +22,7 @@ export function createFakeService(parts: FakeServiceParts): () => Promise<BerthS
   const service = {
     containers: fill<ContainerService>("containers", parts.containers),
     images: fill<ImageService>("images", parts.images),
+    volumes: fill<VolumeService>("volumes", parts.volumes),
     system: fill<BerthService["system"]>("system", undefined),
     close: async () => {},
   } satisfies BerthService;

@@ -8,6 +8,7 @@ import {
   parseEnvFile,
   parseEnvFlag,
   parseEnvOptions,
+  parseKeyValues,
   parseLabels,
   parseMemoryBytes,
   parseMemorySwap,
@@ -229,5 +230,11 @@ describe("parseLabels", () => {
     ["a b=1", `invalid argument "a b=1" for "-l, --label" flag: label 'a b' contains whitespaces`],
   ])("rejects %j", (flag, message) => {
     expect(errorOf(() => parseLabels([flag]))).toBe(message);
+  });
+});
+
+describe("parseKeyValues", () => {
+  it("splits at the first =, a bare key meaning an empty value, the last of a key winning", () => {
+    expect(parseKeyValues(["type=tmpfs", "o=size=1m,uid=1", "flag", "type=none"])).toEqual({ type: "none", o: "size=1m,uid=1", flag: "" });
   });
 });

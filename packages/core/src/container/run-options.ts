@@ -194,17 +194,22 @@ export function parseEnvOptions(envFlags: readonly string[], envFiles: readonly 
  * `invalid argument "=x" for "-l, --label" flag: invalid label '=x': empty name` or
  * `… label 'a b' contains whitespaces`.
  */
-export function parseLabels(labelFlags: readonly string[], labelFiles: readonly string[] = []): Record<string, string> {
+export function parseLabels(labelFlags: readonly string[], labelFiles: readonly string[] = [], flagName = "-l, --label"): Record<string, string> {
   for (const flag of labelFlags) {
     const key = flag.split("=", 1)[0]!.replace(/^[ \t]+/, "");
-    if (key === "") throw invalidFlagValue("-l, --label", flag, `invalid label '${flag}': empty name`);
-    if (/[ \t]/.test(key)) throw invalidFlagValue("-l, --label", flag, `label '${key}' contains whitespaces`);
+    if (key === "") throw invalidFlagValue(flagName, flag, `invalid label '${flag}': empty name`);
+    if (/[ \t]/.test(key)) throw invalidFlagValue(flagName, flag, `label '${key}' contains whitespaces`);
   }
-  const labels: Record<string, string> = {};
-  for (const entry of [...labelFiles.flatMap((text) => parseKeyValueFile(text)), ...labelFlags]) {
+  return parseKeyValues([...labelFiles.flatMap((text) => parseKeyValueFile(text)), ...labelFlags]);
+}
+
+/** `key=value` entries (a bare `key`: an empty value) as a map, the last of a key winning (docker's MapOpts). */
+export function parseKeyValues(entries: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const entry of entries) {
     const equals = entry.indexOf("=");
-    if (equals < 0) labels[entry] = "";
-    else labels[entry.slice(0, equals)] = entry.slice(equals + 1);
+    if (equals < 0) map[entry] = "";
+    else map[entry.slice(0, equals)] = entry.slice(equals + 1);
   }
-  return labels;
+  return map;
 }

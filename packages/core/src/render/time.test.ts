@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isBerthError } from "../errors.js";
-import { formatRelativeTime, formatRfc3339Nano, parseTimeOrDuration, ZERO_TIME } from "./time.js";
+import { formatRelativeTime, formatRfc3339, formatRfc3339Nano, parseTimeOrDuration, ZERO_TIME } from "./time.js";
 
 const now = new Date("2024-06-15T12:00:00Z");
 const second = 1000;
@@ -42,6 +42,13 @@ describe("formatRelativeTime (units.HumanDuration + ago)", () => {
 
   it("treats the future as less than a second", () => {
     expect(formatRelativeTime(new Date(now.getTime() + hour), now)).toBe("Less than a second ago");
+  });
+});
+
+describe("formatRfc3339", () => {
+  it("prints whole seconds in UTC", () => {
+    expect(formatRfc3339(new Date("2021-03-04T12:34:56.780Z"))).toBe("2021-03-04T12:34:56Z");
+    expect(formatRfc3339(new Date("2021-03-04T12:34:56Z"))).toBe("2021-03-04T12:34:56Z");
   });
 });
 

@@ -42,6 +42,12 @@ export function formatRfc3339Nano(date: Date): string {
   return date.toISOString().replace(/\.?0*Z$/, "Z");
 }
 
+/** Go's RFC3339 (whole seconds) in UTC: `2021-03-04T12:34:56Z` (volume inspect's CreatedAt). */
+export function formatRfc3339(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw invalidArgument("invalid time value");
+  return date.toISOString().replace(/\.\d+Z$/, "Z");
+}
+
 /** The Go zero time, 0001-01-01T00:00:00Z, which docker prints for "never". */
 export const ZERO_TIME = new Date("0001-01-01T00:00:00Z");
 

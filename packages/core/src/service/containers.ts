@@ -75,6 +75,8 @@ export interface ContainerSummary {
   sizeRw?: number;
   /** Bytes of the image plus the read-write layer, with `size`. */
   sizeRootFs?: number;
+  /** How many volumes it mounts, where the caller asked for it (`system df`). */
+  localVolumes?: number;
 }
 
 export interface ContainerListOptions {
@@ -117,6 +119,13 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
+export interface ContainerPruneResult {
+  /** Full IDs of the removed containers. */
+  deleted: string[];
+  /** Bytes of their read-write layers. */
+  spaceReclaimed: number;
+}
+
 export interface ContainerService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
   /**
@@ -134,6 +143,10 @@ export interface ContainerService {
   unpause(idOrName: string): Promise<void>;
   restart(idOrName: string, options?: { timeout?: number }): Promise<void>;
   remove(idOrName: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  /** docker rename: running or not; the name checked like `--name`, unique on the node. */
+  rename(idOrName: string, newName: string): Promise<void>;
+  /** Remove every container that is not running (docker's filters: until, label, label!). */
+  prune(options?: { filters?: Record<string, string[]> }): Promise<ContainerPruneResult>;
   /** Wait for the container to exit; its exit code. */
   wait(idOrName: string): Promise<number>;
   logs(idOrName: string, options?: LogOptions): AsyncIterable<LogEntry>;

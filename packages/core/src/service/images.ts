@@ -107,12 +107,6 @@ export interface DiskUsageImage {
   containers: number;
 }
 
-export interface DiskUsage {
-  images: DiskUsageImage[];
-  /** Bytes on disk for all layers, counted once. */
-  layersSize: number;
-}
-
 export interface ImageService {
   list(options?: ImageListOptions): Promise<ImageSummary[]>;
   /** Docker-shaped inspect object (see docs/architecture.md). */
@@ -124,5 +118,4 @@ export interface ImageService {
   import(source: ByteSource, options?: ImageImportOptions): Promise<string>;
   save(references: string[], options?: ImageSaveOptions): AsyncIterable<Uint8Array>;
   load(source: ByteSource, options?: ImageLoadOptions): Promise<ImageLoadResult>;
-  diskUsage(): Promise<DiskUsage>;
 }

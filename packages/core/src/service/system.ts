@@ -1,5 +1,6 @@
-import type { ContainerService } from "./containers.js";
-import type { ImageService } from "./images.js";
+import type { ContainerPruneResult, ContainerService, ContainerSummary } from "./containers.js";
+import type { DiskUsageImage, ImagePruneResult, ImageService } from "./images.js";
+import type { VolumePruneResult, VolumeService } from "./volumes.js";
 
 export interface BerthEvent {
   /** Monotonic row id; `events --since` can also take a time. */
@@ -57,17 +58,59 @@ export interface CheckProblem {
   repaired: boolean;
 }
 
+/** A container of `system df`: its summary with the read-write layer's size. */
+export interface DiskUsageContainer extends ContainerSummary {
+  sizeRw: number;
+  localVolumes: number;
+}
+
+export interface DiskUsageVolume {
+  name: string;
+  /** Containers that mount it. */
+  links: number;
+  /** Bytes in its data dir. */
+  size: number;
+}
+
+export interface DiskUsage {
+  images: DiskUsageImage[];
+  /** Bytes on disk for all layers, counted once. */
+  layersSize: number;
+  containers: DiskUsageContainer[];
+  volumes: DiskUsageVolume[];
+}
+
+export interface SystemPruneOptions {
+  /** Images without a container too, not only dangling ones. */
+  all?: boolean;
+  /** Also the anonymous volumes no container uses. */
+  volumes?: boolean;
+}
+
+export interface SystemPruneResult {
+  containers: ContainerPruneResult;
+  volumes?: VolumePruneResult;
+  images: ImagePruneResult;
+  /** The sum of the three. */
+  spaceReclaimed: number;
+}
+
 export interface SystemService {
   info(): Promise<SystemInfo>;
   version(): VersionInfo;
   /** Find (and with repair, fix) inconsistencies between database and disk. */
   check(options?: { repair?: boolean }): Promise<CheckProblem[]>;
   events(query?: EventQuery): AsyncIterable<BerthEvent>;
+  /** docker system df: images, containers and local volumes. */
+  diskUsage(): Promise<DiskUsage>;
+  /** docker system prune: stopped containers, then unused volumes (with `volumes`), then images. */
+  prune(options?: SystemPruneOptions): Promise<SystemPruneResult>;
 }
 
 export interface BerthService {
   images: ImageService;
   containers: ContainerService;
+  volumes: VolumeService;
   system: SystemService;
   close(): Promise<void>;
 }

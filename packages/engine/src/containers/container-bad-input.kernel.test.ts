@@ -79,7 +79,8 @@ describe("images that containers use", () => {
   }
 
   it("rmi refuses them like docker, and prune -a keeps them", async () => {
-    const { engine } = await freshRoot();
+    const root = await freshRoot();
+    const { engine } = root;
     const image = await imageId(engine);
     const { id } = await engine.containers.create(busybox());
     await expect(engine.images.remove("busybox")).rejects.toMatchObject({
@@ -100,10 +101,31 @@ describe("images that containers use", () => {
     });
     await engine.containers.remove(running.id, { force: true });
 
-    // forced by name: the name goes, the image stays for its container
-    expect(await engine.images.remove("busybox", { force: true })).toEqual([{ untagged: "busybox:latest" }]);
-    expect(await engine.containers.inspect(id)).toMatchObject({ Image: image });
+    // forced by name, with only a stopped container: docker deletes the image; the container keeps its layers
+    expect(await engine.images.remove("busybox", { force: true })).toEqual([{ untagged: "busybox:latest" }, { deleted: image }]);
+    expect(await engine.images.list({ all: true })).toEqual([]);
+    expect(await engine.containers.inspect(id)).toMatchObject({ Image: image, Config: { Image: "busybox" } });
+    expect((await engine.containers.list({ all: true }))[0]).toMatchObject({ id, image }); // ps shows the ID once the name is gone
+    await expect(engine.containers.create(busybox())).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await engine.containers.start(id, { stdout: () => undefined, stderr: () => undefined })).toBe(0);
+    const layerDirs = () => readdirSync(join(root.root, "layers")).filter((name) => name !== "l");
+    expect(layerDirs()).toHaveLength(1);
     await engine.containers.remove(id);
-    expect((await engine.images.prune({ all: true })).results).toEqual([{ deleted: image }]);
+    expect(layerDirs()).toEqual([]); // the last holder took them along
+  });
+
+  it("rmi -f by name keeps what a running container uses; by ID it deletes what a stopped one uses", async () => {
+    const { engine } = await freshRoot();
+    const image = await imageId(engine);
+    await engine.images.tag("busybox", "localhost/other:1");
+    const running = await engine.containers.create({ image: "busybox", cmd: ["sleep", "300"], detach: true });
+    await engine.containers.start(running.id);
+    expect(await engine.images.remove("busybox", { force: true })).toEqual([{ untagged: "busybox:latest" }]);
+    expect(await engine.images.remove("localhost/other:1", { force: true })).toEqual([{ untagged: "localhost/other:1" }]);
+    expect(await engine.images.list({ all: true })).toMatchObject([{ id: image, repoTags: [] }]);
+    await engine.containers.remove(running.id, { force: true });
+    const stopped = await engine.containers.create({ image: shortId(image), cmd: ["true"] });
+    expect(await engine.images.remove(shortId(image), { force: true })).toEqual([{ deleted: image }]);
+    expect(await engine.containers.inspect(stopped.id)).toMatchObject({ Image: image });
   });
 });

@@ -1,11 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import {
   BerthError, invalidArgument, parseTmpfsSpec, parseVolumeSpec,
   type ContainerConfig, type ContainerMountInput, type MountRequest,
 } from "@berth/core";
 import type { RootPaths } from "../config/paths.js";
+import { randomVolumeName } from "../volumes/create-volume.js";
+import { volumeDataDir } from "../volumes/volume-paths.js";
 import { fromDockerMount, type HostConfig } from "./host-config.js";
 
 // The mount points of a container: `-v` and `--mount` requests and the image's VOLUMEs resolved
@@ -28,20 +28,14 @@ export interface MountPoint {
   tmpfsData: string;
   /** Where it came from: a new anonymous volume is one create made. */
   anonymous: boolean;
+  /** `nocopy`: the image's content is not copied into a new volume. */
+  noCopy: boolean;
 }
 
 export interface VolumeMountRow {
   destination: string;
   volumeName: string;
   readOnly: boolean;
-}
-
-export function volumesDir(paths: RootPaths): string {
-  return join(paths.root, "volumes");
-}
-
-export function volumeDataDir(paths: RootPaths, name: string): string {
-  return join(volumesDir(paths), name, "_data");
 }
 
 /** `anonymousName`: the name given to a volume request without a source. `isVolumeFlag`: from `-v`. */
@@ -59,10 +53,9 @@ function fromRequest(paths: RootPaths, request: MountRequest, isVolumeFlag: bool
     nonRecursive: request.nonRecursive,
     tmpfsData: request.tmpfsData,
     anonymous: request.type === "volume" && request.source === "",
+    noCopy: request.noCopy,
   };
 }
-
-const randomVolumeName = () => randomBytes(32).toString("hex");
 
 /**
  * The mount points of a new container, in the user's order, then the image's VOLUMEs that no user
@@ -89,7 +82,7 @@ export async function settleCreateMounts(
     if (seen.has(target)) continue;
     seen.add(target);
     const name = randomVolumeName();
-    points.push({ type: "volume", name, source: volumeDataDir(paths, name), destination: target, readOnly: false, mode: "", propagation: "", nonRecursive: false, tmpfsData: "", anonymous: true });
+    points.push({ type: "volume", name, source: volumeDataDir(paths, name), destination: target, readOnly: false, mode: "", propagation: "", nonRecursive: false, tmpfsData: "", anonymous: true, noCopy: false });
   }
   return points;
 }
@@ -120,7 +113,7 @@ export function containerMountPoints(paths: RootPaths, config: ContainerConfig, 
   for (const destination of Object.keys(config.Volumes ?? {})) {
     const name = names.get(destination);
     if (covered.has(destination) || name === undefined) continue;
-    points.push({ type: "volume", name, source: volumeDataDir(paths, name), destination, readOnly: false, mode: "", propagation: "", nonRecursive: false, tmpfsData: "", anonymous: true });
+    points.push({ type: "volume", name, source: volumeDataDir(paths, name), destination, readOnly: false, mode: "", propagation: "", nonRecursive: false, tmpfsData: "", anonymous: true, noCopy: false });
   }
   return points;
 }

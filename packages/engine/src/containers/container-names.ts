@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { invalidArgument } from "@berth/core";
+import { BerthError, invalidArgument } from "@berth/core";
 
 // Container names: docker's rule for given names, and docker-style random `adjective_surname`
 // names (berth's own lists: adjectives, and people who shaped computing and science).
@@ -33,4 +33,9 @@ const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export function checkContainerName(name: string): string {
   if (!VALID_NAME.test(name)) throw invalidArgument(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   return name.startsWith("/") ? name.slice(1) : name;
+}
+
+/** docker's error for a name another container holds. */
+export function nameConflict(name: string, id: string): BerthError {
+  return new BerthError("CONFLICT", `Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`);
 }

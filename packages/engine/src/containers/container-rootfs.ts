@@ -6,9 +6,10 @@ import { layerDiffDir, layerLinksDir } from "../layers/layer-dirs.js";
 import { mountOverlay, planOverlayMount } from "../layers/overlay.js";
 import { listMountPoints } from "../storage/mountinfo.js";
 import type { ContainerPaths } from "./container-paths.js";
+import type { ContainerRow } from "./container-store.js";
 import { loadExeca } from "../host/load-execa.js";
 
-// The container's root filesystem: overlay of the init layer (top), the image's layers and the
+// The container's root filesystem: overlay of the init layer (top), its image's layers and the
 // container's upper dir, mounted on merged/ in the host's mount namespace (so export, diff and cp
 // can reach it while the container runs). The init layer gets a short link in layers/l like every
 // image layer, so a mount of 125+ layers still fits the option limit.
@@ -40,20 +41,29 @@ export async function removeInitLink(ctx: EngineContext, id: string): Promise<vo
   });
 }
 
-/** The image's layers, top first: their short links (for the mount) and diff dirs (for inspect). */
-export async function imageLayers(ctx: EngineContext, imageId: string): Promise<Array<{ link: string; diffDir: string }>> {
-  const rows = await ctx.client.imageLayer.findMany({
-    where: { nodeId: ctx.nodeId, imageId },
-    orderBy: { position: "desc" },
-    select: { chainId: true, layer: { select: { link: true } } },
-  });
-  return rows.map((row) => ({ link: join(layerLinksDir(ctx.paths.root), row.layer.link), diffDir: layerDiffDir(ctx.paths.root, row.chainId) }));
+/** What a container's layers are found from: its ID (the init layer) and its image's top chain ID. */
+export type ContainerLayerRef = Pick<ContainerRow, "id" | "topChainId">;
+
+/**
+ * The container's image layers, top first, walked down from its top chain ID (so they serve the
+ * container even once its image is deleted, like docker's): their short links (for the mount)
+ * and diff dirs (for inspect).
+ */
+export async function containerLayers(ctx: EngineContext, container: ContainerLayerRef): Promise<Array<{ link: string; diffDir: string }>> {
+  const layers: Array<{ link: string; diffDir: string }> = [];
+  for (let chainId = container.topChainId; chainId !== null; ) {
+    const layer = await ctx.client.layer.findUnique({ where: { nodeId_chainId: { nodeId: ctx.nodeId, chainId } }, select: { link: true, parentChainId: true } });
+    if (!layer) throw new BerthError("DATA_CORRUPTED", `layer ${chainId} of container ${container.id} is missing`, { hint: "run `berth system check`" });
+    layers.push({ link: join(layerLinksDir(ctx.paths.root), layer.link), diffDir: layerDiffDir(ctx.paths.root, chainId) });
+    chainId = layer.parentChainId;
+  }
+  return layers;
 }
 
 /** Mounts the rootfs on merged/ unless it is mounted already (a start after a crash). */
-export async function mountRootfs(ctx: EngineContext, id: string, imageId: string, paths: ContainerPaths): Promise<void> {
+export async function mountRootfs(ctx: EngineContext, container: ContainerLayerRef, paths: ContainerPaths): Promise<void> {
   if ((await listMountPoints()).includes(paths.merged)) return;
-  const lowerLinks = [await ensureInitLink(ctx, id), ...(await imageLayers(ctx, imageId)).map((layer) => layer.link)];
+  const lowerLinks = [await ensureInitLink(ctx, container.id), ...(await containerLayers(ctx, container)).map((layer) => layer.link)];
   const plan = planOverlayMount({ lowerLinks, upperDir: paths.upper, workDir: paths.work, target: paths.merged });
   await mountOverlay(plan, paths.merged);
 }

@@ -9,6 +9,8 @@ import { createContainerRuntime } from "./container-runtime.js";
 import { createContainer } from "./create-container.js";
 import { inspectContainer } from "./inspect-container.js";
 import { listContainers } from "./list-containers.js";
+import { pruneContainers } from "./prune-containers.js";
+import { renameContainer } from "./rename-container.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
 export function createContainerService(ctx: EngineContext): ContainerService {
@@ -24,6 +26,8 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     unpause: (text) => pauseContainer(ctx, runtime, text, false),
     restart: (text, options) => restartContainer(ctx, runtime, text, options),
     remove: (text, options) => removeContainer(ctx, runtime, text, options),
+    rename: (text, newName) => renameContainer(ctx, text, newName),
+    prune: (options) => pruneContainers(ctx, runtime, options),
     wait: (text) => waitContainer(ctx, runtime, text),
     logs: (text, options) => containerLogs(ctx, runtime, text, options),
     cleanup: (text) => cleanupContainer(ctx, runtime, text),

@@ -11,8 +11,12 @@ import { findImage } from "../images/image-lookup.js";
 import { readImageConfig } from "../images/image-config.js";
 import { createStagingDir } from "../storage/staging.js";
 import { readHostResolvConf, hostsFileText, resolvConfText, writeInitLayer } from "./container-files.js";
-import { settleCreateMounts, volumeDataDir, type MountPoint } from "./container-mounts.js";
-import { checkContainerName, randomContainerName } from "./container-names.js";
+import { imageStoreLock } from "../images/store-lock.js";
+import { withLock } from "../storage/lock.js";
+import { volumeDir, volumeStoreLock } from "../volumes/volume-paths.js";
+import { insertVolumeRow, makeVolumeDir } from "../volumes/volume-store.js";
+import { settleCreateMounts, type MountPoint } from "./container-mounts.js";
+import { checkContainerName, nameConflict, randomContainerName } from "./container-names.js";
 import { containerPaths, containersDir } from "./container-paths.js";
 import { containerEventAttributes, parseContainerRow } from "./container-store.js";
 import type { ContainerRuntime } from "./container-runtime.js";
@@ -67,9 +71,6 @@ async function assertNameFree(ctx: EngineContext, name: string): Promise<void> {
   const taken = await ctx.client.container.findUnique({ where: { nodeId_name: { nodeId: ctx.nodeId, name } }, select: { id: true } });
   if (taken) throw nameConflict(name, taken.id);
 }
-
-const nameConflict = (name: string, id: string) =>
-  new BerthError("CONFLICT", `Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`);
 
 /** The container dir, staged then renamed into place: init layer, overlay dirs, /etc files, logs. */
 async function writeContainerDir(ctx: EngineContext, id: string, hostname: string): Promise<void> {
@@ -137,7 +138,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
 
   await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12));
   try {
-    await insertContainer(ctx, { id, name, imageId: image.id, imageRef: options.image, config, hostConfig, points });
+    await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, points });
   } catch (error) {
     await rm(containerPaths(ctx.paths, id).dir, { recursive: true, force: true });
     throw error;
@@ -149,28 +150,38 @@ interface NewContainer {
   id: string;
   name: string;
   imageId: string;
+  topChainId: string | null;
   imageRef: string;
   config: object;
   hostConfig: object;
   points: MountPoint[];
 }
 
+/**
+ * The rows under the image store lock, the image checked again there: an `rmi` cannot delete the
+ * image and collect its layers between the lookup and the row that keeps them. A container's new
+ * volumes are made under the volumes lock too (taken first), so a `volume rm` cannot delete a dir
+ * in between.
+ */
 async function insertContainer(ctx: EngineContext, container: NewContainer): Promise<void> {
-  const { nodeId } = ctx;
   const volumes = container.points.filter((point) => point.type === "volume" && point.name !== undefined);
-  for (const volume of volumes) await mkdir(volumeDataDir(ctx.paths, volume.name ?? ""), { recursive: true, mode: 0o755 });
+  const insert = () => withLock(ctx.paths.locks, imageStoreLock, async () => {
+    const image = await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: container.imageId } }, select: { id: true } });
+    if (!image) throw new BerthError("NOT_FOUND", `No such image: ${container.imageRef}`);
+    await insertContainerRows(ctx, container, volumes);
+  });
+  await (volumes.length === 0 ? insert() : withLock(ctx.paths.locks, volumeStoreLock, insert));
+}
+
+async function insertContainerRows(ctx: EngineContext, container: NewContainer, volumes: readonly MountPoint[]): Promise<void> {
+  const { nodeId } = ctx;
+  for (const volume of volumes) await makeVolumeDir(ctx, volume.name ?? "");
   try {
     await ctx.client.$transaction(async (tx) => {
-      for (const volume of volumes) {
-        const name = volume.name ?? "";
-        const existing = await tx.volume.findUnique({ where: { nodeId_name: { nodeId, name } }, select: { name: true } });
-        if (existing) continue;
-        await tx.volume.create({ data: { nodeId, name, anonymous: volume.anonymous } });
-        await ctx.events.record({ type: "volume", action: "create", objectId: name, attributes: { driver: "local" } }, tx);
-      }
+      for (const volume of volumes) await insertVolumeRow(ctx, tx, { name: volume.name ?? "", anonymous: volume.anonymous });
       const row = await tx.container.create({
         data: {
-          nodeId, id: container.id, name: container.name, imageId: container.imageId, imageRef: container.imageRef,
+          nodeId, id: container.id, name: container.name, imageId: container.imageId, topChainId: container.topChainId, imageRef: container.imageRef,
           config: JSON.stringify(container.config), hostConfig: JSON.stringify(container.hostConfig),
         },
       });
@@ -182,7 +193,7 @@ async function insertContainer(ctx: EngineContext, container: NewContainer): Pro
       await ctx.events.record({ type: "container", action: "create", objectId: container.id, attributes: containerEventAttributes(parseContainerRow(row)) }, tx);
     });
   } catch (error) {
-    for (const volume of volumes) if (volume.anonymous) await rm(join(volumeDataDir(ctx.paths, volume.name ?? ""), ".."), { recursive: true, force: true });
+    for (const volume of volumes) if (volume.anonymous) await rm(volumeDir(ctx.paths, volume.name ?? ""), { recursive: true, force: true });
     if ((error as { code?: string }).code === "P2002") {
       const taken = await ctx.client.container.findUnique({ where: { nodeId_name: { nodeId, name: container.name } }, select: { id: true } });
       if (taken) throw nameConflict(container.name, taken.id);

@@ -3,7 +3,7 @@ import type { EngineContext } from "../engine-context.js";
 import { reconcileContainer } from "./container-cleanup.js";
 import { containerMountPoints, type MountPoint } from "./container-mounts.js";
 import { containerPaths } from "./container-paths.js";
-import { imageLayers } from "./container-rootfs.js";
+import { containerLayers } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { findContainer, noSuchContainer, type ContainerRecord } from "./container-store.js";
 
@@ -54,7 +54,7 @@ export async function inspectRecord(ctx: EngineContext, record: ContainerRecord)
   const flags = containerStateFlags(record.state);
   const { path, args } = processArgv(config);
   const [layers, volumeRows] = await Promise.all([
-    imageLayers(ctx, row.imageId),
+    containerLayers(ctx, row),
     ctx.client.volumeMount.findMany({ where: { nodeId: ctx.nodeId, containerId: row.id } }),
   ]);
   const isRunning = flags.running;

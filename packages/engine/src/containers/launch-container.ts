@@ -11,13 +11,14 @@ import { CONSOLE_FD } from "../native/process-args.js";
 import { containerMountPoints, startMountInputs } from "./container-mounts.js";
 import { containerPaths, type ContainerPaths } from "./container-paths.js";
 import { releaseContainerResources } from "./container-resources.js";
-import { imageLayers, mountRootfs } from "./container-rootfs.js";
+import { containerLayers, mountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { createNetworkNamespace } from "./network-namespace.js";
 import { loadExeca } from "../host/load-execa.js";
+import { prepareVolumes } from "../volumes/volume-first-use.js";
 
 // One start of a container, in order: rootfs, start plan (core), cgroups (limits written before
 // any process), network namespace, then the monitor, detached. The monitor's child is PID 1 of a
@@ -63,10 +64,12 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     readFileInRoot(paths.merged, "/etc/passwd"),
     readFileInRoot(paths.merged, "/etc/group"),
     ctx.client.volumeMount.findMany({ where: { nodeId: ctx.nodeId, containerId: row.id } }),
-    imageLayers(ctx, row.imageId),
+    containerLayers(ctx, row),
     runtime.lastCap(),
   ]);
-  const { mounts, tmpfs } = await startMountInputs(containerMountPoints(ctx.paths, config, hostConfig, volumeRows), hostConfig);
+  const points = containerMountPoints(ctx.paths, config, hostConfig, volumeRows);
+  await prepareVolumes(ctx, paths.merged, points.flatMap((point) => (point.type === "volume" && point.name !== undefined ? [{ name: point.name, destination: point.destination, noCopy: point.noCopy }] : [])));
+  const { mounts, tmpfs } = await startMountInputs(points, hostConfig);
   return planContainerStart({
     id: row.id,
     config,
@@ -107,7 +110,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
   };
   try {
     const layout = await runtime.cgroupLayout();
-    await mountRootfs(ctx, id, record.row.imageId, paths);
+    await mountRootfs(ctx, record.row, paths);
     phase("rootfs");
     const plan = await planStart(ctx, runtime, record, paths, layout);
     const initArgv = [runtime.helperPath, ...renderInitArgs(plan, { netns: paths.netns, ...(plan.tty ? { consoleFd: CONSOLE_FD } : {}) })];

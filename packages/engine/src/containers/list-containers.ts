@@ -1,13 +1,12 @@
-import { lstat, readdir } from "node:fs/promises";
-import { join } from "node:path";
 import {
-  BerthError, CONTAINER_STATES, formatContainerStatus, isBerthError, processArgv,
+  BerthError, CONTAINER_STATES, formatContainerStatus, isBerthError, matchesLabelFilter, processArgv,
   type ContainerListOptions, type ContainerSummary,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { findImage } from "../images/image-lookup.js";
 import { reconcileContainer } from "./container-cleanup.js";
 import { isActive } from "./container-exit.js";
+import { treeSize } from "../storage/tree-size.js";
 import { containerPaths } from "./container-paths.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { parseContainerRow, type ContainerRecord } from "./container-store.js";
@@ -16,20 +15,6 @@ import { parseContainerRow, type ContainerRecord } from "./container-store.js";
 // Exited, never as a ghost Running), newest first, with docker's filters.
 
 const FILTER_KEYS = new Set(["id", "name", "status", "label", "ancestor", "exited"]);
-
-/** Bytes in a directory tree (the read-write layer), hard links counted once. */
-async function treeSize(dir: string, seen = new Set<number>()): Promise<number> {
-  let total = 0;
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    const info = await lstat(path).catch(() => undefined);
-    if (!info || seen.has(info.ino)) continue;
-    seen.add(info.ino);
-    total += info.isDirectory() ? await treeSize(path, seen) : info.size;
-  }
-  return total;
-}
 
 type Matcher = (record: ContainerRecord) => boolean;
 
@@ -68,11 +53,7 @@ async function compileFilters(ctx: EngineContext, filters: Record<string, string
         break;
       }
       case "label":
-        matchers.push((record) => values.every((value) => {
-          const equals = value.indexOf("=");
-          const labels = record.config.Labels ?? {};
-          return equals < 0 ? value in labels : labels[value.slice(0, equals)] === value.slice(equals + 1);
-        }));
+        matchers.push((record) => values.every((value) => matchesLabelFilter(record.config.Labels ?? {}, value)));
         break;
       case "ancestor": {
         const ids = new Set<string>();
@@ -91,13 +72,33 @@ async function compileFilters(ctx: EngineContext, filters: Record<string, string
   return matchers;
 }
 
-export function summarize(record: ContainerRecord, now = new Date()): ContainerSummary {
+/**
+ * docker's IMAGE of a container: what the user typed while it still names the container's image,
+ * else the image's ID (its name was moved to another image, or the image was deleted).
+ */
+async function shownImages(ctx: EngineContext, records: readonly ContainerRecord[]): Promise<Map<ContainerRecord, string>> {
+  const resolved = new Map<string, string | undefined>();
+  const shown = new Map<ContainerRecord, string>();
+  for (const record of records) {
+    const { imageRef, imageId } = record.row;
+    if (!resolved.has(imageRef)) {
+      resolved.set(imageRef, await findImage(ctx, imageRef).then((image) => image.id, (error: unknown) => {
+        if (isBerthError(error, "NOT_FOUND")) return undefined;
+        throw error;
+      }));
+    }
+    shown.set(record, resolved.get(imageRef) === imageId ? imageRef : imageId);
+  }
+  return shown;
+}
+
+export function summarize(record: ContainerRecord, now: Date, image: string): ContainerSummary {
   const { row } = record;
   const { path, args } = processArgv(record.config);
   return {
     id: row.id,
     name: row.name,
-    image: row.imageRef,
+    image,
     imageId: row.imageId,
     command: [path, ...args].join(" "),
     created: row.createdAt,
@@ -121,9 +122,10 @@ export async function listContainers(ctx: EngineContext, runtime: ContainerRunti
   let selected = records.filter((record) => (showAll || isActive(record.state)) && matchers.every((matches) => matches(record)));
   if (options.last !== undefined && options.last >= 0) selected = selected.slice(0, options.last);
   const now = new Date();
+  const images = await shownImages(ctx, selected);
   const summaries: ContainerSummary[] = [];
   for (const record of selected) {
-    const summary = summarize(record, now);
+    const summary = summarize(record, now, images.get(record) ?? record.row.imageRef);
     if (options.size) {
       const imageSize = Number((await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: record.row.imageId } }, select: { size: true } }))?.size ?? 0);
       summary.sizeRw = await treeSize(containerPaths(ctx.paths, record.row.id).upper);

@@ -4,7 +4,11 @@ import { assertTransition } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { createStagingDir } from "../storage/staging.js";
 import { finishRun, hasRunEnded, isActive } from "./container-exit.js";
-import { volumesDir } from "./container-mounts.js";
+import { collectUnusedLayers } from "../images/layer-gc.js";
+import { imageStoreLock } from "../images/store-lock.js";
+import { withLock } from "../storage/lock.js";
+import { deleteVolumeLocked } from "../volumes/remove-volume.js";
+import { volumeStoreLock } from "../volumes/volume-paths.js";
 import { containerPaths } from "./container-paths.js";
 import { releaseContainerResources } from "./container-resources.js";
 import { removeInitLink } from "./container-rootfs.js";
@@ -24,8 +28,9 @@ const identity = (record: ContainerRecord) => ({ id: record.row.id, name: record
 /**
  * docker rm, with the container's lock held: refuses an active container without force (docker's
  * CONFLICT); with force kills it (SIGKILL) and records its end. Then frees anything left on the
- * host, moves the container dir out of sight, deletes the row (VolumeMount rows go with it) and the
- * anonymous volumes with -v, and writes `destroy`.
+ * host, moves the container dir out of sight, deletes the row (VolumeMount rows go with it) with
+ * its `destroy` event, then with -v the anonymous volumes no other container mounts, and the layers
+ * of a deleted image it was the last to hold.
  */
 export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, options: RemoveOptions = {}): Promise<void> {
   const { id } = record.row;
@@ -51,31 +56,40 @@ export async function removeLocked(ctx: EngineContext, runtime: ContainerRuntime
       if (error.code !== "ENOENT") throw error;
     });
     await removeInitLink(ctx, id);
-    const anonymous = options.volumes ? await unsharedAnonymousVolumes(ctx, id) : [];
+    const anonymous = options.volumes ? await anonymousVolumes(ctx, id) : [];
     await ctx.client.$transaction(async (tx) => {
       await tx.container.delete({ where: { nodeId_id: { nodeId: ctx.nodeId, id } } });
-      for (const name of anonymous) {
-        await tx.volume.delete({ where: { nodeId_name: { nodeId: ctx.nodeId, name } } });
-        await ctx.events.record({ type: "volume", action: "destroy", objectId: name, attributes: { driver: "local" } }, tx);
-      }
       await ctx.events.record({ type: "container", action: "destroy", objectId: id, attributes: containerEventAttributes(current) }, tx);
     });
-    for (const name of anonymous) await rm(join(volumesDir(ctx.paths), name), { recursive: true, force: true });
+    if (anonymous.length > 0) await removeUnusedVolumes(ctx, anonymous);
+    await collectOrphanLayers(ctx, current.row.imageId);
   } finally {
     await rm(trash, { recursive: true, force: true });
   }
   ctx.logger.debug({ container: id, phase: "remove", ms: Math.round(performance.now() - started) }, "end phase");
 }
 
-async function unsharedAnonymousVolumes(ctx: EngineContext, id: string): Promise<string[]> {
+/** When the container's image was deleted (`rmi -f`), its layers were the container's to keep: they go with it. */
+async function collectOrphanLayers(ctx: EngineContext, imageId: string): Promise<void> {
+  const image = await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: imageId } }, select: { id: true } });
+  if (image) return;
+  await withLock(ctx.paths.locks, imageStoreLock, () => collectUnusedLayers(ctx));
+}
+
+async function anonymousVolumes(ctx: EngineContext, id: string): Promise<string[]> {
   const mounts = await ctx.client.volumeMount.findMany({
     where: { nodeId: ctx.nodeId, containerId: id, volume: { anonymous: true } },
     select: { volumeName: true },
   });
-  const names: string[] = [];
-  for (const { volumeName } of mounts) {
-    const others = await ctx.client.volumeMount.count({ where: { nodeId: ctx.nodeId, volumeName, containerId: { not: id } } });
-    if (others === 0) names.push(volumeName);
-  }
-  return names;
+  return mounts.map((mount) => mount.volumeName);
+}
+
+/** `rm -v`: the container's anonymous volumes that no other container mounts go with it. */
+async function removeUnusedVolumes(ctx: EngineContext, names: readonly string[]): Promise<void> {
+  await withLock(ctx.paths.locks, volumeStoreLock, async () => {
+    for (const name of names) {
+      const users = await ctx.client.volumeMount.count({ where: { nodeId: ctx.nodeId, volumeName: name } });
+      if (users === 0) await deleteVolumeLocked(ctx, name);
+    }
+  });
 }

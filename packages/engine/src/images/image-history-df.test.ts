@@ -107,7 +107,7 @@ describe("system df", () => {
     const sizes = await imageSizes(temp.engine);
     const [sizeA, sizeB, sizeAlone] = [sizes.get(a.id)!, sizes.get(b.id)!, sizes.get(alone.id)!];
     expect(Math.min(baseSize, sizeA - baseSize, sizeB - baseSize, sizeAlone)).toBeGreaterThan(0);
-    const usage = await temp.engine.images.diskUsage();
+    const usage = await temp.engine.system.diskUsage();
     const byId = new Map(usage.images.map((image) => [image.id, image]));
     expect(byId.get(a.id)).toMatchObject({ repoTags: ["localhost/a:1"], size: sizeA, sharedSize: baseSize, uniqueSize: sizeA - baseSize });
     expect(byId.get(b.id)).toMatchObject({ size: sizeB, sharedSize: baseSize, uniqueSize: sizeB - baseSize });
@@ -115,7 +115,7 @@ describe("system df", () => {
     expect(usage.layersSize).toBe(sizeA + sizeB - baseSize + sizeAlone);
 
     await temp.engine.images.remove("localhost/b:1");
-    const after = await temp.engine.images.diskUsage();
+    const after = await temp.engine.system.diskUsage();
     expect(after.images.find((image) => image.id === a.id)).toMatchObject({ sharedSize: 0, uniqueSize: sizeA });
     expect(after.layersSize).toBe(sizeA + sizeAlone);
   });

@@ -2,7 +2,6 @@ import type { ImageService } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { loadImages } from "../archive/load-archive.js";
 import { saveImages } from "../archive/save-archive.js";
-import { diskUsage } from "./disk-usage.js";
 import { imageHistory } from "./image-history.js";
 import { tagImage } from "./image-tags.js";
 import { importImage } from "./import-image.js";
@@ -23,6 +22,5 @@ export function createImageService(ctx: EngineContext): ImageService {
     import: (source, options) => importImage(ctx, source, options),
     save: (references, options) => saveImages(ctx, references, options),
     load: (source, options) => loadImages(ctx, source, options),
-    diskUsage: () => diskUsage(ctx),
   };
 }

@@ -8,15 +8,29 @@ export interface UnusedLayer {
 }
 
 /**
- * Layers no image uses. Under the image store lock these are garbage, never work in progress:
- * a load or import commits its layers and registers its image in one locked section, so such a
- * row is what an rmi leaves (collected at once) or a process killed in that section left.
+ * Layers no image and no container uses. Under the image store lock these are garbage, never work
+ * in progress: a load or import commits its layers and registers its image in one locked section
+ * (and a container's row is written under the same lock), so such a row is what an rmi leaves
+ * (collected at once) or a process killed in that section left. A container keeps its image's
+ * whole chain, from its top layer down, even once the image is deleted (`rmi -f`).
  */
-export function findUnusedLayers(ctx: EngineContext): Promise<UnusedLayer[]> {
-  return ctx.client.layer.findMany({
+export async function findUnusedLayers(ctx: EngineContext): Promise<UnusedLayer[]> {
+  const candidates = await ctx.client.layer.findMany({
     where: { nodeId: ctx.nodeId, images: { none: {} } },
-    select: { chainId: true, diffId: true, size: true },
+    select: { chainId: true, diffId: true, size: true, parentChainId: true },
   });
+  if (candidates.length === 0) return [];
+  const byChainId = new Map(candidates.map((layer) => [layer.chainId, layer]));
+  const tops = await ctx.client.container.findMany({ where: { nodeId: ctx.nodeId, topChainId: { in: [...byChainId.keys()] } }, distinct: ["topChainId"], select: { topChainId: true } });
+  // A layer no image uses has parents no image uses only up to the first shared one: walk the candidates.
+  const kept = new Set<string>();
+  for (let pending = tops.map((top) => top.topChainId); pending.length > 0; ) {
+    const chainId = pending.pop();
+    if (chainId === null || chainId === undefined || kept.has(chainId) || !byChainId.has(chainId)) continue;
+    kept.add(chainId);
+    pending.push(byChainId.get(chainId)!.parentChainId);
+  }
+  return candidates.filter((layer) => !kept.has(layer.chainId)).map(({ parentChainId: _parent, ...layer }) => layer);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { familiarName, matchReferencePattern, parseReference, type ImageListOptions, type ImageSummary } from "@berth/core";
+import { familiarName, matchesLabelFilter, matchReferencePattern, parseReference, type ImageListOptions, type ImageSummary } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 
 /** Every image of this root with its tags, digests and child count, newest first. */
@@ -38,15 +38,8 @@ export async function listImages(ctx: EngineContext, options: ImageListOptions =
     .filter((image) => options.all || image.repoTags.length > 0 || image.childCount === 0)
     // dangling=false lists named images only: untagged intermediates stay out even with -a
     .filter((image) => options.dangling === undefined || (options.dangling ? isDangling(image) : isNamed(image)))
-    .filter((image) => matchesLabels(image, options.labels ?? []))
+    .filter((image) => (options.labels ?? []).every((label) => matchesLabelFilter(image.labels, label)))
     .flatMap((image) => filterTags(image, options.references ?? []));
-}
-
-function matchesLabels(image: ImageSummary, labels: string[]): boolean {
-  return labels.every((label) => {
-    const [key, value] = splitOnce(label, "=");
-    return value === undefined ? key in image.labels : image.labels[key] === value;
-  });
 }
 
 /** With reference patterns, keep only the matching tags; an image with none left drops out. */
@@ -56,9 +49,4 @@ function filterTags(image: ImageSummary, patterns: string[]): ImageSummary[] {
     patterns.some((pattern) => matchReferencePattern(pattern, parseReference(tag))),
   );
   return repoTags.length > 0 ? [{ ...image, repoTags }] : [];
-}
-
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }

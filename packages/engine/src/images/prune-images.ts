@@ -10,9 +10,13 @@ import { imageStoreLock } from "./store-lock.js";
 export async function pruneImages(ctx: EngineContext, options: { all?: boolean } = {}): Promise<ImagePruneResult> {
   return withLock(ctx.paths.locks, imageStoreLock, async () => {
     const results: ImageRemoveResult[] = [];
+    const used = await ctx.client.container.findMany({ where: { nodeId: ctx.nodeId }, distinct: ["imageId"], select: { imageId: true } });
     for (;;) {
       const candidates = await ctx.client.image.findMany({
-        where: { nodeId: ctx.nodeId, children: { none: {} }, containers: { none: {} }, ...(options.all ? {} : { tags: { none: {} } }) },
+        where: {
+          nodeId: ctx.nodeId, children: { none: {} }, id: { notIn: used.map((row) => row.imageId) },
+          ...(options.all ? {} : { tags: { none: {} } }),
+        },
         include: { tags: { select: { name: true } } },
       });
       if (candidates.length === 0) break;

@@ -8,7 +8,9 @@ import { imageStoreLock } from "./store-lock.js";
 /**
  * docker rmi: removing a name untags it, and deletes the image once no name is left; removing by
  * ID untags every name (only with --force when there are several) and deletes. An image with
- * children is never deleted. Untagged parents left childless go too, unless noPrune.
+ * children is never deleted, nor one a running container uses; one a stopped container uses only
+ * with --force (the container keeps its layers and the image's ID, as in docker). Untagged
+ * parents left childless and unused go too, unless noPrune.
  */
 export async function removeImage(
   ctx: EngineContext,
@@ -40,8 +42,9 @@ export async function removeImage(
         results.push({ untagged: tag });
       }
     }
-    // An image a container uses stays (untagged): its container still needs its layers.
-    if ((await childCount(ctx, image.id)) > 0 || user) return results;
+    // Here a user means force (else a conflict was thrown): docker deletes what only stopped
+    // containers use, and quietly keeps what a running one does (forced by name).
+    if ((await childCount(ctx, image.id)) > 0 || (user !== undefined && isRunning(user))) return results;
     results.push(...(await deleteImageAndParents(ctx, image, !options.noPrune)));
     await collectUnusedLayers(ctx);
     return results;
@@ -58,19 +61,20 @@ async function assertNoChildren(ctx: EngineContext, image: ImageRow): Promise<vo
   }
 }
 
+type ImageUser = { id: string; state: string };
+
+const isRunning = (user: ImageUser) => ["running", "paused", "restarting"].includes(user.state);
+
 /** A container of this node made from the image, running ones first (docker names those). */
-async function containerUsing(ctx: EngineContext, imageId: string): Promise<{ id: string; state: string } | undefined> {
+async function containerUsing(ctx: EngineContext, imageId: string): Promise<ImageUser | undefined> {
   const rows = await ctx.client.container.findMany({ where: { nodeId: ctx.nodeId, imageId }, select: { id: true, state: true } });
-  return rows.find((row) => ["running", "paused", "restarting"].includes(row.state)) ?? rows[0];
+  return rows.find(isRunning) ?? rows[0];
 }
 
-/**
- * docker's conflicts for a removal by ID: a running container's image cannot be deleted at all, a
- * stopped one's only with force (which here untags it and keeps the image, see docs/architecture.md).
- */
-function assertNotUsed(image: ImageRow, user: { id: string; state: string } | undefined, force: boolean): void {
+/** docker's conflicts for a removal by ID: a running container's image cannot be deleted at all, a stopped one's only with force. */
+function assertNotUsed(image: ImageRow, user: ImageUser | undefined, force: boolean): void {
   if (user === undefined) return;
-  if (["running", "paused", "restarting"].includes(user.state)) {
+  if (isRunning(user)) {
     throw new BerthError("CONFLICT", `conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by running container ${shortId(user.id)}`);
   }
   if (!force) {
@@ -106,9 +110,10 @@ export async function deleteImageAndParents(ctx: EngineContext, image: ImageRow,
 async function prunableParent(ctx: EngineContext, parentId: string): Promise<ImageRow | null> {
   const parent = await ctx.client.image.findUnique({
     where: { nodeId_id: { nodeId: ctx.nodeId, id: parentId } },
-    include: { _count: { select: { tags: true, children: true, containers: true } } },
+    include: { _count: { select: { tags: true, children: true } } },
   });
-  if (!parent || parent._count.tags > 0 || parent._count.children > 0 || parent._count.containers > 0) return null;
+  if (!parent || parent._count.tags > 0 || parent._count.children > 0) return null;
+  if ((await ctx.client.container.count({ where: { nodeId: ctx.nodeId, imageId: parentId } })) > 0) return null;
   const { _count, ...row } = parent;
   return row;
 }

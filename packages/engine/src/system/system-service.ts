@@ -1,11 +1,14 @@
 import { release } from "node:os";
-import type { CheckProblem, EventQuery, SystemInfo, SystemService } from "@berth/core";
+import type { BerthService, CheckProblem, EventQuery, SystemInfo, SystemService } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { checkStore } from "./check-store.js";
 import { detectCgroupVersion } from "./cgroup-version.js";
+import { diskUsage } from "./disk-usage.js";
+import { pruneSystem } from "./prune-system.js";
 import { engineVersion } from "./version.js";
 
-export function createSystemService(ctx: EngineContext): SystemService {
+/** The local SystemService; df and prune work through the root's other services. */
+export function createSystemService(ctx: EngineContext, services: Pick<BerthService, "containers" | "volumes" | "images">): SystemService {
   return {
     async info(): Promise<SystemInfo> {
       const [images, layers] = await Promise.all([
@@ -35,5 +38,7 @@ export function createSystemService(ctx: EngineContext): SystemService {
     events(query?: EventQuery) {
       return ctx.events.query(query);
     },
+    diskUsage: () => diskUsage(ctx, services.containers),
+    prune: (options) => pruneSystem(services, options),
   };
 }

@@ -22,6 +22,8 @@ export interface ImageSpec {
   labels?: Record<string, string>;
   created?: string;
   cmd?: string[];
+  /** The image's VOLUME paths. */
+  volumes?: string[];
 }
 
 export interface BuiltImage {
@@ -50,7 +52,10 @@ export function makeImage(spec: ImageSpec): BuiltImage {
   );
   const config = {
     architecture: process.arch === "arm64" ? "arm64" : "amd64",
-    config: { Cmd: spec.cmd ?? ["sh"], Env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], Labels: spec.labels ?? null },
+    config: {
+      Cmd: spec.cmd ?? ["sh"], Env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], Labels: spec.labels ?? null,
+      ...(spec.volumes === undefined ? {} : { Volumes: Object.fromEntries(spec.volumes.map((path) => [path, {}])) }),
+    },
     created,
     history,
     os: "linux",

@@ -7,6 +7,8 @@ export interface TarEntrySpec {
   linkname?: string;
   mode?: number;
   mtime?: Date;
+  uid?: number;
+  gid?: number;
 }
 
 /** Build an uncompressed tar in memory from entry specs (tests only). */
@@ -26,6 +28,8 @@ export async function buildTar(entries: TarEntrySpec[]): Promise<Buffer> {
           type,
           mode: entry.mode ?? (type === "directory" ? 0o755 : 0o644),
           mtime: entry.mtime ?? new Date(1_700_000_000_000),
+          uid: entry.uid ?? 0,
+          gid: entry.gid ?? 0,
           ...(entry.linkname ? { linkname: entry.linkname } : {}),
         },
         type === "file" ? (content ?? Buffer.alloc(0)) : Buffer.alloc(0),

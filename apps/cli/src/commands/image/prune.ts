@@ -1,7 +1,6 @@
-import { formatHumanSize } from "@berth/core";
 import { booleanOption, defineSpec, type RunCommand } from "../../command-spec.js";
 import { confirm } from "../../prompt.js";
-import { formatPruneReport } from "../../render/remove-lines.js";
+import { formatPruneReport, formatPruneSection, imagePruneLines } from "../../render/remove-lines.js";
 
 export const spec = defineSpec({
   name: "image prune",
@@ -25,6 +24,6 @@ export const run: RunCommand<typeof spec> = async (ctx, _args, options) => {
   if (!options.force && !(await confirm(ctx, options.all ? allWarning : danglingWarning))) return 0;
   const service = await ctx.getService();
   const report = await service.images.prune({ all: options.all });
-  ctx.stdout.write(formatPruneReport(report.results, formatHumanSize(report.spaceReclaimed, 4)));
+  ctx.stdout.write(formatPruneReport([formatPruneSection("Deleted Images", imagePruneLines(report.results))], report.spaceReclaimed));
   return 0;
 };
