@@ -83,6 +83,23 @@ describe("berth-init exec into a running container", () => {
     expect(typed.exitCode).toBe(0);
   });
 
+  it("sizes the pty from --tty-size, then from each line of --resize-fd", async () => {
+    const args = execArgs({ target, cgroupProcs: cgroups.procs, tty: true, ttySize: { rows: 40, cols: 120 }, resizeFd: 3, argv: ["sh", "-c", "stty size; read line; stty size"] });
+    const child = execa(fx.helper, args, { reject: false, stdio: ["pipe", "pipe", "pipe", "pipe"] });
+    const resize = child.stdio[3] as NodeJS.WritableStream;
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("40 120") && !output.includes("go")) {
+        resize.write("50 100\n");
+        child.stdin?.write("go\n");
+      }
+    });
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe("40 120\r\ngo\r\n50 100");
+  });
+
   it("fails with 125 and berth-init's reason when the target is gone", async () => {
     const result = await execa(fx.helper, execArgs({ target: 999_999_999, argv: ["true"] }), { reject: false });
     expect(result.exitCode).toBe(125);
