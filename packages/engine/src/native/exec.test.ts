@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Writable } from "node:stream";
 import { execa } from "execa";
 import { beforeEach, describe, expect, it } from "vitest";
 import { execArgs, type ExecOptions } from "./process-args.js";
@@ -86,7 +87,7 @@ describe("berth-init exec into a running container", () => {
   it("sizes the pty from --tty-size, then from each line of --resize-fd", async () => {
     const args = execArgs({ target, cgroupProcs: cgroups.procs, tty: true, ttySize: { rows: 40, cols: 120 }, resizeFd: 3, argv: ["sh", "-c", "stty size; read line; stty size"] });
     const child = execa(fx.helper, args, { reject: false, stdio: ["pipe", "pipe", "pipe", "pipe"] });
-    const resize = child.stdio[3] as NodeJS.WritableStream;
+    const resize = child.stdio[3] as unknown as Writable;
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();

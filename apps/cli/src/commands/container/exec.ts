@@ -1,4 +1,4 @@
-import { invalidArgument, parseEnvOptions, type AttachStreams } from "@berth/core";
+import { parseEnvOptions, type AttachStreams } from "@berth/core";
 import { notATtyMessage } from "../../attach.js";
 import { booleanOption, defineSpec, listOption, stringOption, type RunCommand } from "../../command-spec.js";
 import { readFlagFiles } from "../../create-flags.js";
@@ -29,8 +29,7 @@ export const spec = defineSpec({
  * nothing and returns once the command started.
  */
 export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
-  const [container, ...cmd] = args;
-  if (container === undefined || cmd.length === 0) throw invalidArgument("exec needs a container and a command");
+  const [container = "", ...cmd] = args; // the parser has checked for both
   const isInteractive = options.interactive && !options.detach;
   if (options.tty && isInteractive && !ctx.isStdinTty) {
     ctx.stderr.write(`${notATtyMessage}\n`);
