@@ -26,7 +26,7 @@ export const spec = defineSpec({
 /**
  * Runs the command in the running container and exits with its code (126/127 when it cannot
  * run). `-it` puts the local terminal in raw mode and lets the pty follow its size; `-d` prints
- * nothing and returns once the command started.
+ * nothing and returns as soon as the process is launched (its output is discarded).
  */
 export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   const [container = "", ...cmd] = args; // the parser has checked for both
