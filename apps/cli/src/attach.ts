@@ -20,11 +20,20 @@ export const notATtyMessage = "the input device is not a TTY";
  * Start a container with the local stdio attached and return its exit code. With `-it` the local
  * terminal is in raw mode until the container exits, whatever happens.
  */
-export async function startAttached(
+export function startAttached(ctx: CommandContext, containers: ContainerService, id: string, options: AttachOptions): Promise<number> {
+  return relayLocalStdio(ctx, containers, id, options, (streams) => containers.start(id, streams));
+}
+
+/**
+ * The local stdio relayed to a container through `connect` (start -a, attach): its exit code, or 0
+ * after the detach keys.
+ */
+export async function relayLocalStdio(
   ctx: CommandContext,
   containers: ContainerService,
   id: string,
   options: AttachOptions,
+  connect: (streams: AttachStreams) => Promise<number | undefined>,
 ): Promise<number> {
   const done = new AbortController();
   const detach = new AbortController();
@@ -47,7 +56,7 @@ export async function startAttached(
       ? ctx.onSignals((signal) => void containers.kill(id, signal).catch(() => {}))
       : () => {};
   try {
-    const exitCode = await containers.start(id, streams);
+    const exitCode = await connect(streams);
     if (exitCode !== undefined) return exitCode;
     if (detach.signal.aborted) return 0;
     throw new BerthError("INTERNAL", `container ${id} ended without an exit code`);

@@ -375,3 +375,92 @@ describe("rmi and containers", () => {
     expect(berth(["load", "-i", baseImageArchive]).status).toBe(0); // busybox back for whatever runs next
   }, 300_000);
 });
+
+describe("exec, attach, top and stats on a running container", { timeout: 180_000 }, () => {
+  let id: string;
+
+  it("exec runs in the container with its env merged with -e/--env-file, -w and -u, and exits with the command's code", () => {
+    id = berth(["run", "-d", "--name", "e2e-exec", "-e", "A=1", "busybox", "sleep", "300"]).stdout.trim();
+    writeFileSync(join(workDir, "exec.env"), "B=from-file\n");
+    expect(berth(["exec", "-e", "C=3", "--env-file", "exec.env", "-w", "/tmp", "-u", "nobody", "e2e-exec", "sh", "-c", "echo $A $B $C; pwd; id -u; hostname"])).toEqual({
+      status: 0, stdout: `1 from-file 3\n/tmp\n65534\n${id.slice(0, 12)}\n`, stderr: "",
+    });
+    expect(berth(["exec", "e2e-exec", "sh", "-c", "exit 5"]).status).toBe(5);
+    expect(berth(["exec", "e2e-exec", "ps", "-o", "pid,args"]).stdout).toMatch(/^PID +COMMAND\n +1 sleep 300\n +\d+ ps -o pid,args\n$/);
+  });
+
+  it("exec gives 127/126 like docker, streams stdin with -i, and returns at once with -d", () => {
+    const missing = berth(["exec", "e2e-exec", "no-such-command"]);
+    expect(missing.status).toBe(127);
+    expect(missing.stderr).toContain('exec: "no-such-command": executable file not found in $PATH');
+    expect(berth(["exec", "e2e-exec", "/etc"]).status).toBe(126);
+    expect(berth(["exec", "-i", "e2e-exec", "cat"], { input: "piped\n" })).toEqual({ status: 0, stdout: "piped\n", stderr: "" });
+    expect(berth(["exec", "e2e-exec", "cat"], { input: "not sent\n" })).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(berth(["exec", "-d", "e2e-exec", "sh", "-c", "echo hidden; touch /tmp/d"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(berth(["exec", "-it", "e2e-exec", "sh"], { input: "exit\n" })).toEqual({ status: 1, stdout: "", stderr: "the input device is not a TTY\n" });
+  });
+
+  it("exec -it gives a pty of the local terminal's size", () => {
+    const command = `stty cols 101 rows 31; ${bin} exec -it e2e-exec sh -c 'tty; stty size; exit 4'`;
+    const result = spawnSync("script", ["-qec", command, "/dev/null"], {
+      encoding: "utf8", input: "", cwd: workDir, env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, TERM: "xterm" }, timeout: 60_000,
+    });
+    expect(result.stdout).toMatch(/\/dev\/pts\/\d+\r*\n/);
+    expect(result.stdout).toMatch(/\b31 101\r*\n/);
+    expect(result.status).toBe(4);
+  });
+
+  it("top prints docker's columns, and passes ps options through", () => {
+    const top = berth(["top", "e2e-exec"]);
+    expect(top.status).toBe(0);
+    const [header, ...rows] = top.stdout.trimEnd().split("\n");
+    expect(header).toMatch(/^UID {17}PID {17}PPID {16}C {19}STIME {15}TTY {17}TIME {16}CMD$/);
+    expect(rows).toEqual([expect.stringMatching(/^root +\d+ +\d+ +\d+ +\S+ +\? +\S+ +sleep 300$/)]);
+    expect(berth(["top", "e2e-exec", "-o", "pid,comm"]).stdout).toMatch(/^PID {17}COMMAND\n\d+ +sleep\n$/);
+  });
+
+  it("stats --no-stream prints docker's columns and --format fields", () => {
+    const stats = berth(["stats", "--no-stream"]);
+    expect(stats.status).toBe(0);
+    const [header, ...rows] = stats.stdout.trimEnd().split("\n");
+    expect(header).toMatch(/^CONTAINER ID +NAME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET I\/O +BLOCK I\/O +PIDS$/);
+    expect(rows).toEqual([expect.stringMatching(new RegExp(`^${id.slice(0, 12)} +e2e-exec +\\d+\\.\\d\\d% +[\\d.]+[KMG]?i?B / [\\d.]+[KMG]iB +\\d+\\.\\d\\d% +0B / 0B +0B / 0B +1$`))]);
+    const formatted = berth(["stats", "--no-stream", "--no-trunc", "--format", "{{.Container}} {{.ID}} {{.PIDs}}", "e2e-exec"]);
+    expect(formatted).toEqual({ status: 0, stdout: `e2e-exec ${id} 1\n`, stderr: "" });
+    expect(berth(["stats", "--no-stream", "e2e-nothing"])).toEqual({ status: 1, stdout: "", stderr: "Error: No such container: e2e-nothing\n" });
+  });
+
+  it("attach relays a running container's output until it exits, with its code", async () => {
+    expect(berth(["run", "-d", "-i", "--name", "e2e-attach", "busybox", "sh", "-c", "read line; echo got $line; exit 6"]).status).toBe(0);
+    expect(berth(["attach", "e2e-attach"], { input: "hello\n" })).toEqual({ status: 6, stdout: "got hello\n", stderr: "" });
+    expect(berth(["attach", "e2e-attach"])).toEqual({ status: 1, stdout: "", stderr: "Error: You cannot attach to a stopped container, start it first\n" });
+  });
+
+  it("attach to a tty container leaves on the detach keys, the container still running", async () => {
+    expect(berth(["run", "-d", "-it", "--name", "e2e-attach-tty", "busybox", "sh"]).status).toBe(0);
+    const child = spawn("script", ["-qec", `${bin} attach e2e-attach-tty`, "/dev/null"], { cwd: workDir, env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root, TERM: "xterm" } });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    // What the shell printed before the attach is not replayed: type until an answer comes back.
+    await expect.poll(() => {
+      child.stdin.write("echo mark-$((1+1))\n");
+      return output.includes("mark-2");
+    }, { timeout: 60_000, interval: 500 }).toBe(true);
+    child.stdin.write("\x10\x11");
+    expect(await exited).toBe(0);
+    expect(berth(["ps", "--format", "{{.Names}} {{.State}}", "-f", "name=e2e-attach-tty"]).stdout).toBe("e2e-attach-tty running\n");
+  });
+
+  it("refuses exec, top and attach on a paused or stopped container with docker's errors", () => {
+    expect(berth(["pause", "e2e-exec"]).status).toBe(0);
+    expect(berth(["exec", "e2e-exec", "true"])).toEqual({ status: 1, stdout: "", stderr: `Error: Container ${id} is paused, unpause the container before exec\n` });
+    expect(berth(["top", "e2e-exec"]).status).toBe(0);
+    expect(berth(["attach", "e2e-exec"])).toEqual({ status: 1, stdout: "", stderr: "Error: You cannot attach to a paused container, unpause it first\n" });
+    expect(berth(["unpause", "e2e-exec"]).status).toBe(0);
+    expect(berth(["kill", "e2e-exec"]).status).toBe(0);
+    expect(berth(["exec", "e2e-exec", "true"])).toEqual({ status: 1, stdout: "", stderr: `Error: Container ${id} is not running\n` });
+    expect(berth(["top", "e2e-exec"])).toEqual({ status: 1, stdout: "", stderr: `Error: Container ${id} is not running\n` });
+    expect(berth(["rm", "-f", "e2e-exec", "e2e-attach", "e2e-attach-tty"]).status).toBe(0);
+  });
+});

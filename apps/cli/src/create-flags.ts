@@ -132,7 +132,7 @@ export async function toCreateOptions(
 }
 
 /** The contents of the files a flag names, in order, with docker's `open …` message on failure. */
-async function readFlagFiles(ctx: CommandContext, paths: readonly string[]): Promise<string[]> {
+export async function readFlagFiles(ctx: CommandContext, paths: readonly string[]): Promise<string[]> {
   return Promise.all(
     paths.map(async (path) => {
       try {

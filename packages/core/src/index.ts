@@ -38,3 +38,6 @@ export * from "./container/resources.js";
 export * from "./container/start-plan.js";
 export * from "./container/init-args.js";
 export * from "./container/run-flags.js";
+export * from "./container/exec-plan.js";
+export * from "./container/container-stats.js";
+export * from "./container/ps-output.js";

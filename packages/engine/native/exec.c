@@ -54,11 +54,38 @@ static int open_namespace(pid_t target, const char *name)
     return fd;
 }
 
+/* Applies each `ROWS COLS\n` line read from the resize fd; false once that fd is closed. */
+static bool apply_resizes(int fd, int master, char *pending, size_t *used, size_t size)
+{
+    ssize_t n = read(fd, pending + *used, size - *used - 1);
+    if (n < 0 && errno == EINTR)
+        return true;
+    if (n <= 0)
+        return false;
+    *used += (size_t)n;
+    pending[*used] = '\0';
+    char *line = pending, *end;
+    while ((end = strchr(line, '\n')) != NULL) {
+        unsigned rows, cols;
+        if (sscanf(line, "%u %u", &rows, &cols) == 2) {
+            struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+            ioctl(master, TIOCSWINSZ, &ws);
+        }
+        line = end + 1;
+    }
+    *used = strlen(line);
+    memmove(pending, line, *used);
+    if (*used == size - 1)
+        *used = 0; /* a line too long to be a size: dropped */
+    return true;
+}
+
 /* Copies between the caller's stdio and the pty master until the master reports the slave gone. */
-static void proxy_tty(int master)
+static void proxy_tty(int master, int resize_fd)
 {
     bool stdin_open = true;
-    char buf[16384];
+    char buf[16384], sizes[64];
+    size_t sizes_used = 0;
     for (;;) {
         if (winch) {
             winch = 0;
@@ -66,8 +93,9 @@ static void proxy_tty(int master)
             if (ioctl(0, TIOCGWINSZ, &ws) == 0)
                 ioctl(master, TIOCSWINSZ, &ws);
         }
-        struct pollfd fds[2] = {{.fd = master, .events = POLLIN}, {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
-        if (poll(fds, 2, -1) < 0) {
+        struct pollfd fds[3] = {{.fd = master, .events = POLLIN}, {.fd = stdin_open ? 0 : -1, .events = POLLIN},
+                                {.fd = resize_fd, .events = POLLIN}};
+        if (poll(fds, 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
             die("poll");
@@ -79,6 +107,11 @@ static void proxy_tty(int master)
             if (n <= 0)
                 return;
             write_all(1, buf, (size_t)n);
+        }
+        /* Sizes before input: a size sent before a keystroke is in place when the process reads it. */
+        if (fds[2].revents && !apply_resizes(resize_fd, master, sizes, &sizes_used, sizeof sizes)) {
+            close(resize_fd);
+            resize_fd = -1;
         }
         if (fds[1].revents) {
             ssize_t n = read(0, buf, sizeof buf);
@@ -116,6 +149,8 @@ int cmd_exec(int argc, char **argv)
     proc_opts_init(&opts);
     pid_t target = 0;
     bool tty = false;
+    struct winsize tty_size = {0};
+    int resize_fd = -1;
     struct strv cgroup_files = {0};
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -131,6 +166,15 @@ int cmd_exec(int argc, char **argv)
             strv_push(&cgroup_files, option_value(argc, argv, &i));
         else if (strcmp(argv[i], "--tty") == 0)
             tty = true;
+        else if (strcmp(argv[i], "--tty-size") == 0) {
+            const char *size = option_value(argc, argv, &i);
+            unsigned rows, cols;
+            char extra;
+            if (sscanf(size, "%u,%u%c", &rows, &cols, &extra) != 2 || rows == 0 || cols == 0 || rows > 65535 || cols > 65535)
+                fail(EINVAL, "exec: invalid --tty-size %s (want ROWS,COLS)", size);
+            tty_size = (struct winsize){.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+        } else if (strcmp(argv[i], "--resize-fd") == 0)
+            resize_fd = (int)parse_num("--resize-fd", option_value(argc, argv, &i), 3, 1 << 20);
         else
             fail(EINVAL, "exec: unknown option %s", argv[i]);
     }
@@ -168,11 +212,15 @@ int cmd_exec(int argc, char **argv)
 
     char slave[64] = "";
     int master = tty ? pty_open_master(slave, sizeof slave) : -1;
-    if (master >= 0 && isatty(0)) {
+    if (master >= 0 && tty_size.ws_row > 0) {
+        ioctl(master, TIOCSWINSZ, &tty_size);
+    } else if (master >= 0 && isatty(0)) {
         struct winsize ws;
         if (ioctl(0, TIOCGWINSZ, &ws) == 0)
             ioctl(master, TIOCSWINSZ, &ws);
     }
+    if (resize_fd >= 0 && fcntl(resize_fd, F_SETFD, FD_CLOEXEC) < 0)
+        die("resize fd %d", resize_fd);
     pid_t pid = fork(); /* the child is the one in the target's pid namespace */
     if (pid < 0)
         die("fork");
@@ -189,7 +237,7 @@ int cmd_exec(int argc, char **argv)
         struct sigaction on_winch = {.sa_handler = note_winch};
         sigaction(SIGWINCH, &on_winch, NULL);
         signal(SIGPIPE, SIG_IGN);
-        proxy_tty(master);
+        proxy_tty(master, resize_fd);
         close(master);
     }
     int status;

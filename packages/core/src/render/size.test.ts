@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatHumanSize } from "./size.js";
+import { formatBinarySize, formatHumanSize } from "./size.js";
 import { formatGoFloat, formatGoNumber } from "./go-number.js";
 
 describe("formatHumanSize (units.HumanSizeWithPrecision(n, 3))", () => {
@@ -48,5 +48,19 @@ describe("Go float formatting", () => {
   it("prints integers plainly", () => {
     expect(formatGoNumber(123456789)).toBe("123456789");
     expect(formatGoNumber(0.5)).toBe("0.5");
+  });
+});
+
+describe("formatBinarySize (units.BytesSize)", () => {
+  it.each([
+    [0, "0B"],
+    [1023, "1023B"],
+    [1024, "1KiB"],
+    [1572864, "1.5MiB"],
+    [67108864, "64MiB"],
+    [8216522752, "7.652GiB"],
+    [1234567, "1.177MiB"],
+  ])("%d bytes → %s", (bytes, expected) => {
+    expect(formatBinarySize(bytes)).toBe(expected);
   });
 });

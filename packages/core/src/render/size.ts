@@ -16,3 +16,16 @@ export function formatHumanSize(bytes: number, precision = 3): string {
   }
   return `${formatGoFloat(size, precision)}${decimalUnits[unit]}`;
 }
+
+const binaryUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"] as const;
+
+/** Docker's `units.BytesSize`: binary units (1024), Go `%.4g` — "0B", "1.5MiB", "7.652GiB". */
+export function formatBinarySize(bytes: number): string {
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < binaryUnits.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return `${formatGoFloat(size, 4)}${binaryUnits[unit]}`;
+}

@@ -4,11 +4,12 @@ const PADDING = 3;
 
 /**
  * Lays out rows as docker's tables do: each column as wide as its widest cell plus 3 spaces
- * (at least 10), the last column not padded. Every line ends with a newline.
+ * (at least `minWidth`: docker's 10; its `top` uses 20), the last column not padded. Every line
+ * ends with a newline.
  */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], minWidth = MIN_WIDTH): string {
   const lines = [headers, ...rows].map((cells) => cells.join("\t"));
-  return alignTabs(`${lines.join("\n")}\n`);
+  return alignTabs(`${lines.join("\n")}\n`, minWidth);
 }
 
 /**
@@ -16,27 +17,27 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
  * adjacent lines form a column block padded to a common width; text after the last tab of a
  * line is not part of a column and is left as it is.
  */
-export function alignTabs(text: string): string {
+export function alignTabs(text: string, minWidth = MIN_WIDTH): string {
   const lines = text.split("\n").map((line) => line.split("\t"));
   const out: string[] = [];
-  formatBlock(lines, [], 0, lines.length, out);
+  formatBlock(lines, [], 0, lines.length, out, minWidth);
   return out.join("");
 }
 
-function formatBlock(lines: string[][], widths: number[], start: number, end: number, out: string[]): void {
+function formatBlock(lines: string[][], widths: number[], start: number, end: number, out: string[], minWidth: number): void {
   const column = widths.length;
   let line0 = start;
   for (let current = start; current < end; current++) {
     if (column >= lines[current]!.length - 1) continue;
     writeLines(lines, widths, line0, current, out);
     line0 = current;
-    let width = MIN_WIDTH;
+    let width = minWidth;
     for (; current < end; current++) {
       const cells = lines[current]!;
       if (column >= cells.length - 1) break;
       width = Math.max(width, displayWidth(cells[column]!) + PADDING);
     }
-    formatBlock(lines, [...widths, width], line0, current, out);
+    formatBlock(lines, [...widths, width], line0, current, out, minWidth);
     line0 = current;
   }
   writeLines(lines, widths, line0, end, out);

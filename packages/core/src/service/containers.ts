@@ -126,7 +126,7 @@ export interface ContainerPruneResult {
   spaceReclaimed: number;
 }
 
-export interface ContainerService {
+export interface ContainerService extends ContainerProcessService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
   /**
    * Start; with attach, stream the process's I/O from its first byte until it exits and return its
@@ -156,4 +156,72 @@ export interface ContainerService {
    * (already removed) container is not an error.
    */
   cleanup(idOrName: string): Promise<void>;
+}
+
+/** `exec`: a process in a running container. Values as typed, like ContainerCreateOptions. */
+export interface ContainerExecOptions {
+  cmd: string[];
+  /** `-d`: start it and return at once; its output is discarded. */
+  detach?: boolean;
+  /** `-i`: keep its stdin open, fed from `streams.stdin`. */
+  interactive?: boolean;
+  /** `-t`: a pty in the container's devpts. */
+  tty?: boolean;
+  /** `-e K=V` entries, env files already read and resolved by the caller (parseEnvOptions). */
+  env?: string[];
+  workingDir?: string;
+  /** `-u user[:group]`; the container's user when absent. */
+  user?: string;
+  privileged?: boolean;
+}
+
+/** One line of `top`: docker's Titles and the rows of the container's processes. */
+export interface ContainerTop {
+  titles: string[];
+  processes: string[][];
+}
+
+/** One container's figures in `stats`, computed like docker's CLI from two samples. */
+export interface ContainerStatsEntry {
+  id: string;
+  name: string;
+  /** False for a container that does not run: every figure is then 0. */
+  isRunning: boolean;
+  cpuPercent: number;
+  memoryUsage: number;
+  /** Bytes: the cgroup's limit, else the host's memory (as docker shows it). */
+  memoryLimit: number;
+  memoryPercent: number;
+  netRx: number;
+  netTx: number;
+  blockRead: number;
+  blockWrite: number;
+  pids: number;
+}
+
+export interface ContainerStatsOptions {
+  /** Names or IDs; all running containers (all containers with `all`) when empty. */
+  containers?: string[];
+  all?: boolean;
+  /** Keep sampling until `signal` aborts; otherwise yield one set (two samples apart). */
+  stream?: boolean;
+  /** Milliseconds between samples (docker: 1 s). */
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+/** `exec`, `attach`, `top` and `stats`: the running container's side of the service. */
+export interface ContainerProcessService {
+  /**
+   * Runs a process in the running container (cgroups joined first, then its namespaces and root,
+   * its capabilities, env merged with `env`) and returns its exit code (126/127 when the command
+   * cannot run); with `detach`, undefined once it has started.
+   */
+  exec(idOrName: string, options: ContainerExecOptions, streams?: AttachStreams): Promise<number | undefined>;
+  /** Attach to the running container's streams (or pty) until it exits (its code) or detaches (undefined). */
+  attach(idOrName: string, streams: AttachStreams): Promise<number | undefined>;
+  /** `ps` on the host with `psArgs` (default `-ef`), keeping the container's processes. */
+  top(idOrName: string, psArgs?: string[]): Promise<ContainerTop>;
+  /** One set of figures per sample, two samples apart for CPU %. */
+  stats(options: ContainerStatsOptions): AsyncIterable<ContainerStatsEntry[]>;
 }

@@ -168,7 +168,7 @@ describe("readCgroupStats and readOomKilled", () => {
     host.files.set(`${v1Dir("pids")}/pids.current`, "3\n");
     host.files.set(`${v1Dir("pids")}/pids.max`, "20\n");
     expect(await readCgroupStats(host, containerCgroup(V1, HASH, "c0ffee"))).toEqual({
-      cpuUsageNs: 123456789, memoryUsage: 9437184, memoryLimit: null, pids: 3, pidsLimit: 20,
+      cpuUsageNs: 123456789, memoryUsage: 9437184, memoryLimit: null, pids: 3, pidsLimit: 20, blockRead: 0, blockWrite: 0,
     });
   });
 
@@ -180,14 +180,15 @@ describe("readCgroupStats and readOomKilled", () => {
     host.files.set(`${V2_DIR}/memory.max`, "33554432\n");
     host.files.set(`${V2_DIR}/pids.current`, "1\n");
     host.files.set(`${V2_DIR}/pids.max`, "max\n");
+    host.files.set(`${V2_DIR}/io.stat`, "8:0 rbytes=4096 wbytes=1000 rios=1 wios=2 dbytes=0 dios=0\n253:1 rbytes=10 wbytes=20 rios=1 wios=1\n");
     expect(await readCgroupStats(host, containerCgroup(V2, HASH, "c0ffee"))).toEqual({
-      cpuUsageNs: 2500000, memoryUsage: 4000000, memoryLimit: 33554432, pids: 1, pidsLimit: null,
+      cpuUsageNs: 2500000, memoryUsage: 4000000, memoryLimit: 33554432, pids: 1, pidsLimit: null, blockRead: 4106, blockWrite: 1020,
     });
   });
 
   it("reads missing controllers as zero and unlimited", async () => {
     const host = await madeHost(V2);
-    expect(await readCgroupStats(host, containerCgroup(V2, HASH, "c0ffee"))).toEqual({ cpuUsageNs: 0, memoryUsage: 0, memoryLimit: null, pids: 0, pidsLimit: null });
+    expect(await readCgroupStats(host, containerCgroup(V2, HASH, "c0ffee"))).toEqual({ cpuUsageNs: 0, memoryUsage: 0, memoryLimit: null, pids: 0, pidsLimit: null, blockRead: 0, blockWrite: 0 });
   });
 
   it("reads oom_kill from v1 memory.oom_control, else memory.failcnt; and from v2 memory.events", async () => {

@@ -13,6 +13,20 @@ export interface CgroupStats {
   pids: number;
   /** null = unlimited. */
   pidsLimit: number | null;
+  /** Bytes read from and written to block devices: v2 `io.stat` (0 without the io controller, and on v1, where berth makes no blkio group). */
+  blockRead: number;
+  blockWrite: number;
+}
+
+/** The rbytes and wbytes of every device in a v2 `io.stat` (`8:0 rbytes=N wbytes=N rios=N …` lines), summed. */
+function parseIoStat(text: string | undefined): { blockRead: number; blockWrite: number } {
+  let blockRead = 0;
+  let blockWrite = 0;
+  for (const match of (text ?? "").matchAll(/\b([rw])bytes=(\d+)/g)) {
+    if (match[1] === "r") blockRead += Number(match[2]);
+    else blockWrite += Number(match[2]);
+  }
+  return { blockRead, blockWrite };
 }
 
 const path = (dir: string | undefined, file: string) => (dir === undefined ? undefined : `${dir}/${file}`);
@@ -30,6 +44,8 @@ export async function readCgroupStats(host: CgroupHost, group: CgroupGroup): Pro
       memoryLimit: parseLimit(await read("memory", "memory.limit_in_bytes")),
       pids,
       pidsLimit,
+      blockRead: 0,
+      blockWrite: 0,
     };
   }
   const usage = parseCount(await read("memory", "memory.current"));
@@ -40,6 +56,7 @@ export async function readCgroupStats(host: CgroupHost, group: CgroupGroup): Pro
     memoryLimit: parseLimit(await read("memory", "memory.max")),
     pids,
     pidsLimit,
+    ...parseIoStat(await read("io", "io.stat")),
   };
 }
 

@@ -4,7 +4,8 @@ import { connectAttach, type AttachSession } from "../native/attach-client.js";
 // An attached client (run, start -a): the monitor's frames relayed to AttachStreams, stdin and
 // terminal sizes sent the other way, until the exit frame (its code) or a detach (undefined).
 
-async function pump<T>(source: AsyncIterable<T> | undefined, each: (item: T) => void, done: () => void, stopped: Promise<unknown>): Promise<void> {
+/** Feeds `source` to `each` until it ends (then `done`) or `stopped` settles. */
+export async function pump<T>(source: AsyncIterable<T> | undefined, each: (item: T) => void, done: () => void, stopped: Promise<unknown>): Promise<void> {
   if (source === undefined) return;
   const iterator = source[Symbol.asyncIterator]();
   let isStopped = false;

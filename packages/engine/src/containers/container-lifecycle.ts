@@ -15,6 +15,7 @@ import { containerEventAttributes, findContainer, loadContainer, noSuchContainer
 import { signalContainer } from "./container-signals.js";
 import { waitUntil } from "./host-processes.js";
 import { launchContainer } from "./launch-container.js";
+import { loadRunningContainer } from "./running-container.js";
 import { removeLocked } from "./remove-container.js";
 
 // start, stop, kill, pause, unpause, restart and wait. Each change holds the container's lock,
@@ -64,6 +65,20 @@ export async function startContainer(ctx: EngineContext, runtime: ContainerRunti
   const record = started ?? (await loadContainer(ctx, id));
   if (!record) throw noSuchContainer(text);
   assertTransition(record.state, "attach", identity(record));
+  return relayAttached(ctx, runtime, record, attach, started);
+}
+
+/** docker attach: the running container's streams (or pty) until it exits (its code) or the client detaches. */
+export async function attachContainer(ctx: EngineContext, runtime: ContainerRuntime, text: string, attach: AttachStreams): Promise<number | undefined> {
+  return relayAttached(ctx, runtime, await loadRunningContainer(ctx, runtime, text, "attach"), attach, undefined);
+}
+
+/**
+ * Relays an attached client; `started` (this client's own start) lets the process run once the
+ * client is registered. Without a restart policy the client records the end of the run itself.
+ */
+async function relayAttached(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, attach: AttachStreams, started: ContainerRecord | undefined): Promise<number | undefined> {
+  const { id } = record.row;
   const paths = containerPaths(ctx.paths, id);
   // Without a restart policy this client records the exit itself (below): the monitor's exit command stands aside.
   const recordsExit = record.hostConfig.RestartPolicy.Name === "no";

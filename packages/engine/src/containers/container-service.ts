@@ -2,15 +2,18 @@ import type { ContainerService } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { cleanupContainer } from "./container-cleanup.js";
 import {
-  killContainer, pauseContainer, removeContainer, restartContainer, startContainer, stopContainer, waitContainer,
+  attachContainer, killContainer, pauseContainer, removeContainer, restartContainer, startContainer, stopContainer, waitContainer,
 } from "./container-lifecycle.js";
 import { containerLogs } from "./container-logs.js";
+import { containerStats } from "./container-stats.js";
 import { createContainerRuntime } from "./container-runtime.js";
 import { createContainer } from "./create-container.js";
+import { execInContainer } from "./exec-container.js";
 import { inspectContainer } from "./inspect-container.js";
 import { listContainers } from "./list-containers.js";
 import { pruneContainers } from "./prune-containers.js";
 import { renameContainer } from "./rename-container.js";
+import { topContainer } from "./top-container.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
 export function createContainerService(ctx: EngineContext): ContainerService {
@@ -31,5 +34,9 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     wait: (text) => waitContainer(ctx, runtime, text),
     logs: (text, options) => containerLogs(ctx, runtime, text, options),
     cleanup: (text) => cleanupContainer(ctx, runtime, text),
+    exec: (text, options, streams) => execInContainer(ctx, runtime, text, options, streams),
+    attach: (text, streams) => attachContainer(ctx, runtime, text, streams),
+    top: (text, psArgs) => topContainer(ctx, runtime, text, psArgs),
+    stats: (options) => containerStats(ctx, runtime, options),
   };
 }

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Writable } from "node:stream";
 import { execa } from "execa";
 import { beforeEach, describe, expect, it } from "vitest";
 import { execArgs, type ExecOptions } from "./process-args.js";
@@ -81,6 +82,23 @@ describe("berth-init exec into a running container", () => {
     const typed = await exec(["sh", "-c", "read line; echo got:$line"], { tty: true }, "hello\n");
     expect(typed.stdout).toBe("hello\r\ngot:hello"); // the terminal echoes the input
     expect(typed.exitCode).toBe(0);
+  });
+
+  it("sizes the pty from --tty-size, then from each line of --resize-fd", async () => {
+    const args = execArgs({ target, cgroupProcs: cgroups.procs, tty: true, ttySize: { rows: 40, cols: 120 }, resizeFd: 3, argv: ["sh", "-c", "stty size; read line; stty size"] });
+    const child = execa(fx.helper, args, { reject: false, stdio: ["pipe", "pipe", "pipe", "pipe"] });
+    const resize = child.stdio[3] as unknown as Writable;
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("40 120") && !output.includes("go")) {
+        resize.write("50 100\n");
+        child.stdin?.write("go\n");
+      }
+    });
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe("40 120\r\ngo\r\n50 100");
   });
 
   it("fails with 125 and berth-init's reason when the target is gone", async () => {

@@ -99,6 +99,9 @@ describe("initArgs and execArgs", () => {
     expect(execArgs({ target: 77, cgroupProcs: ["/cg/cgroup.procs"], tty: true, uid: 0, argv: ["ps"] })).toEqual([
       "exec", "--target", "77", "--cgroup-procs", "/cg/cgroup.procs", "--tty", "--uid", "0", "--", "ps",
     ]);
+    expect(execArgs({ target: 5, tty: true, ttySize: { rows: 40, cols: 120 }, resizeFd: 3, argv: ["sh"] })).toEqual([
+      "exec", "--target", "5", "--tty", "--tty-size", "40,120", "--resize-fd", "3", "--", "sh",
+    ]);
   });
 
   it("refuse bad ids, env entries, targets and empty commands", () => {
@@ -109,6 +112,7 @@ describe("initArgs and execArgs", () => {
     expect(() => initArgs({ argv: ["true"], env: ["NOVALUE"] })).toThrow(invalid);
     expect(() => initArgs({ argv: ["true"], env: ["=x"] })).toThrow(invalid);
     expect(() => execArgs({ target: 0, argv: ["true"] })).toThrow(invalid);
+    expect(() => execArgs({ target: 5, ttySize: { rows: 0, cols: 80 }, argv: ["true"] })).toThrow(invalid);
   });
 });
 

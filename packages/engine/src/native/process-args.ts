@@ -35,6 +35,10 @@ export interface ExecOptions extends ProcessOptions {
   cgroupProcs?: readonly string[];
   /** A pty inside the container's devpts, proxied to berth-init's stdio. */
   tty?: boolean;
+  /** The pty's size before the process starts (else berth-init's stdin's, when that is a terminal). */
+  ttySize?: { rows: number; cols: number };
+  /** An fd of berth-init that carries `ROWS COLS\n` lines: each resizes the pty. */
+  resizeFd?: number;
 }
 
 /** The monitor gives the child the console socket on this fd with `--tty`. */
@@ -82,5 +86,11 @@ export function execArgs(options: ExecOptions): string[] {
   const args = ["exec", "--target", String(options.target)];
   for (const file of options.cgroupProcs ?? []) args.push("--cgroup-procs", file);
   if (options.tty) args.push("--tty");
+  if (options.ttySize !== undefined) {
+    const { rows, cols } = options.ttySize;
+    if (!(rows >= 1 && rows <= 65535 && cols >= 1 && cols <= 65535)) throw invalidArgument(`invalid terminal size ${rows}x${cols}`);
+    args.push("--tty-size", `${Math.trunc(rows)},${Math.trunc(cols)}`);
+  }
+  if (options.resizeFd !== undefined) args.push("--resize-fd", String(options.resizeFd));
   return [...args, ...processArgs(options), ...commandArgv(options.argv)];
 }
