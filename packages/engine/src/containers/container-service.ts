@@ -1,6 +1,8 @@
 import type { ContainerService } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
+import { archiveContainerPath, exportContainer, extractToContainerPath, statContainerPath } from "./container-archive.js";
 import { cleanupContainer } from "./container-cleanup.js";
+import { diffContainer } from "./container-diff.js";
 import {
   killContainer, pauseContainer, removeContainer, restartContainer, startContainer, stopContainer, waitContainer,
 } from "./container-lifecycle.js";
@@ -27,5 +29,10 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     wait: (text) => waitContainer(ctx, runtime, text),
     logs: (text, options) => containerLogs(ctx, runtime, text, options),
     cleanup: (text) => cleanupContainer(ctx, runtime, text),
+    diff: (text) => diffContainer(ctx, text),
+    export: (text) => exportContainer(ctx, runtime, text),
+    statPath: (text, path) => statContainerPath(ctx, runtime, text, path),
+    archivePath: (text, path) => archiveContainerPath(ctx, runtime, text, path),
+    extractToPath: (text, path, tar, options) => extractToContainerPath(ctx, runtime, text, path, tar, options),
   };
 }

@@ -1,5 +1,4 @@
 import { closeSync, constants, lstatSync, openSync, readlinkSync, type Stats } from "node:fs";
-import { BerthError } from "@berth/core";
 
 // openat() for Node: a path `/proc/self/fd/<dir fd>/<name>` is resolved by the kernel from the
 // directory that fd holds open, whatever was renamed or swapped since, and across the mounts of
@@ -19,6 +18,11 @@ export function pathAt(dirFd: number, name = ""): string {
 /** Opens directory `name` of `dirFd` without following a symlink (ELOOP/ENOTDIR otherwise). */
 export function openDirectoryAt(dirFd: number, name: string): number {
   return openSync(pathAt(dirFd, name), DIRECTORY_FLAGS);
+}
+
+/** A new descriptor of the directory `dirFd` holds (through its `.`: /proc/self/fd/N itself is a link O_NOFOLLOW refuses). */
+export function reopenDirectory(dirFd: number): number {
+  return openSync(pathAt(dirFd, "."), DIRECTORY_FLAGS);
 }
 
 export function openDirectory(path: string): number {
@@ -78,7 +82,7 @@ export function resolveInRoot(rootFd: number, path: string, followLast: boolean)
         continue;
       }
       if (isLast) {
-        const parentFd = openSync(pathAt(top()), DIRECTORY_FLAGS);
+        const parentFd = reopenDirectory(top());
         const parentPath = here();
         close();
         return { parentFd, name: part, path: parentPath === "/" ? `/${part}` : `${parentPath}/${part}`, stats };
@@ -87,8 +91,8 @@ export function resolveInRoot(rootFd: number, path: string, followLast: boolean)
       if (!stats.isDirectory()) throw errno("ENOTDIR", `${here()}/${part}: not a directory`);
       stack.push({ fd: openDirectoryAt(top(), part), name: part });
     }
-    const parentFd = openSync(pathAt(top()), DIRECTORY_FLAGS);
-    const stats = lstatSync(pathAt(parentFd));
+    const parentFd = reopenDirectory(top());
+    const stats = lstatSync(pathAt(parentFd, "."));
     const reached = here();
     close();
     return { parentFd, name: "", path: reached, stats };
@@ -118,14 +122,10 @@ export function openInTree(rootFd: number, rel: string, flags: number): number {
 /** Runs `fn` with the open parent directory of tree node `rel`, closed afterwards. */
 export function withParentInTree<T>(rootFd: number, rel: string, fn: (parentFd: number, name: string) => T): T {
   const slash = rel.lastIndexOf("/");
-  const parentFd = slash === -1 ? openSync(pathAt(rootFd), DIRECTORY_FLAGS) : openInTree(rootFd, rel.slice(0, slash), DIRECTORY_FLAGS);
+  const parentFd = slash === -1 ? reopenDirectory(rootFd) : openInTree(rootFd, rel.slice(0, slash), DIRECTORY_FLAGS);
   try {
     return fn(parentFd, rel.slice(slash + 1));
   } finally {
     closeSync(parentFd);
   }
-}
-
-export function notFound(path: string): BerthError {
-  return new BerthError("NOT_FOUND", `${path}: no such file or directory`);
 }
