@@ -33,6 +33,7 @@ describe("commandRegistry", () => {
       "container create", "container run", "container start", "container ls", "container list", "container ps",
       "container stop", "container kill", "container pause", "container unpause", "container restart", "container rm",
       "container remove", "container wait", "container logs", "container inspect",
+      "diff", "export", "cp", "container diff", "container export", "container cp",
     ]) {
       expect(names, name).toContain(name);
     }
