@@ -9,11 +9,12 @@ import { containerPaths } from "./container-paths.js";
 import { imageLayers } from "./container-rootfs.js";
 import { findContainer } from "./container-store.js";
 
-// docker diff: the container's upper dir walked like docker's overlay driver does (archive's
-// changes with overlay whiteouts). An entry is D when it is a whiteout (char 0/0), C when its path
-// exists in a lower layer (a directory only when its size, mode or mtime differ), else A; the
-// parent of an A or D is C. An opaque directory over a lower one also deletes the lower one's
-// children (D each, as docker reports them). The lower layers are the init layer and the image's,
+// docker diff as docker 20.10's overlay2 reports it (its tree comparison of the container's root
+// with its init layer's; an interop test compares the two): the container's upper dir is walked
+// and each path looked up in the lower layers. A whiteout (char 0/0) is D; a path no lower layer
+// has is A; a file a lower layer has is C, a directory only when its mode or owner changed (not
+// its mtime or size); an opaque directory over a lower one deletes the lower one's children (D
+// each); and every directory with a change below it is C, up to the root. The lower layers are the init layer and the image's,
 // so the init layer's mountpoint stubs (/etc/hosts, /dev, /proc…) are never reported; volumes,
 // binds and tmpfs are not in the upper dir either. Lines are sorted by path, parents first.
 
@@ -49,9 +50,6 @@ function lowerChildren(layerFd: number, rel: string): string[] {
   }
 }
 
-const sameDirectory = (a: Stats, b: Stats) =>
-  a.size === b.size && a.mode === b.mode && Math.floor(a.mtimeMs / 1000) === Math.floor(b.mtimeMs / 1000) && (a.mtimeMs % 1000 === 0 || b.mtimeMs % 1000 === 0 || a.mtimeMs === b.mtimeMs);
-
 function byPath(a: ContainerChange, b: ContainerChange): number {
   const left = a.path.split("/");
   const right = b.path.split("/");
@@ -71,34 +69,28 @@ export async function diffContainer(ctx: EngineContext, text: string): Promise<C
   const lowerFds = lowerDirs.map((dir) => openDirectory(dir));
   try {
     const changes = new Map<string, ContainerChange>();
-    const changedDirs = new Set<string>();
     const add = (kind: ContainerChange["kind"], rel: string) => {
       if (!changes.has(rel)) changes.set(rel, { kind, path: `/${rel}` });
     };
     const nodes = walkTree(upperFd);
     const inUpper = new Set(nodes.map((node) => node.rel));
     for (const { rel, stats } of nodes) {
-      let kind: ContainerChange["kind"] = "A";
-      if (isWhiteout(stats)) kind = "D";
-      else {
-        const lower = lowerFds.map((fd) => lowerStats(fd, rel)).find((found) => found !== undefined);
-        if (lower !== undefined) {
-          if (lower.isDirectory() && stats.isDirectory() && sameDirectory(lower, stats)) continue;
-          kind = "C";
-        }
+      if (isWhiteout(stats)) {
+        add("D", rel);
+        continue;
       }
-      if (stats.isDirectory()) changedDirs.add(rel);
-      const slash = rel.lastIndexOf("/");
-      if (kind !== "C" && slash !== -1 && !changedDirs.has(rel.slice(0, slash))) {
-        add("C", rel.slice(0, slash));
-        changedDirs.add(rel.slice(0, slash));
-      }
-      add(kind, rel);
-      if (kind === "C" && stats.isDirectory() && xattrs.get(`${paths.upper}/${rel}`)?.get(OPAQUE_XATTR)?.toString() === "y") {
+      const lower = lowerFds.map((fd) => lowerStats(fd, rel)).find((found) => found !== undefined);
+      if (lower === undefined) add("A", rel);
+      else if (!lower.isDirectory() || !stats.isDirectory() || lower.mode !== stats.mode || lower.uid !== stats.uid || lower.gid !== stats.gid) add("C", rel);
+      if (lower?.isDirectory() && stats.isDirectory() && xattrs.get(`${paths.upper}/${rel}`)?.get(OPAQUE_XATTR)?.toString() === "y") {
         for (const name of new Set(lowerFds.flatMap((fd) => lowerChildren(fd, rel)))) {
           if (!inUpper.has(`${rel}/${name}`)) add("D", `${rel}/${name}`);
         }
       }
+    }
+    // A directory with any change below it is changed itself, up to the root.
+    for (const rel of [...changes.keys()]) {
+      for (let slash = rel.lastIndexOf("/"); slash !== -1; slash = rel.lastIndexOf("/", slash - 1)) add("C", rel.slice(0, slash));
     }
     return [...changes.values()].sort(byPath);
   } finally {

@@ -69,20 +69,19 @@ const PLANT = (canary: string) =>
   `ln -s ${canary} /tmp/leak; ln -s /etc/shadow /tmp/shadow; ln -s ../../../.. /tmp/up; ln -s ${canary}/secret /tmp/secret-link`;
 
 describe("diff", () => {
-  it("lists A, C and D of the read-write layer like docker, parents as C, running and stopped, never the init layer", async () => {
+  it("lists A, C and D of the read-write layer like docker, parents as C, running and stopped, never the init layer's files", async () => {
     const { engine } = await freshRoot();
     const id = await startPrepared(engine, [
       "mkdir /tmp/x", "echo hi > /tmp/x/f", "rm /bin/ls", "echo p >> /etc/passwd",
       "rm -rf /usr && mkdir /usr && touch /usr/z", "echo > /etc/hosts", "touch /etc/resolv.conf",
     ].join("; "), { volumes: ["/data"], tmpfs: ["/scratch"] });
     const expected = [
-      "C /bin", "D /bin/ls", "A /data", "C /etc/passwd", "C /tmp", "A /tmp/x", "A /tmp/x/f",
+      "C /bin", "D /bin/ls", "A /data", "C /etc", "C /etc/passwd", "C /tmp", "A /tmp/x", "A /tmp/x/f",
       "C /usr", "D /usr/bin", "D /usr/sbin", "A /usr/z", "A /ready", "A /scratch",
     ];
     const lines = (await engine.containers.diff(id)).map((change) => `${change.kind} ${change.path}`);
     expect([...lines].sort()).toEqual([...expected].sort());
     expect(lines.slice(0, 3)).toEqual(["C /bin", "D /bin/ls", "A /data"]); // sorted by path, parents first
-    // /etc itself is not C: a changed (not added or deleted) file leaves its parent's mtime alone, as in docker.
     await engine.containers.stop(id, { timeout: 0 });
     expect((await engine.containers.diff(id)).map((change) => `${change.kind} ${change.path}`).sort()).toEqual([...expected].sort());
     await expect(engine.containers.diff("nope")).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such container: nope" });
