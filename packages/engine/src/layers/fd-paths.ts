@@ -87,8 +87,9 @@ export function resolveInRoot(rootFd: number, path: string, followLast: boolean)
         close();
         return { parentFd, name: part, path: parentPath === "/" ? `/${part}` : `${parentPath}/${part}`, stats };
       }
-      if (stats === undefined) throw errno("ENOENT", `${here()}/${part}: no such file or directory`);
-      if (!stats.isDirectory()) throw errno("ENOTDIR", `${here()}/${part}: not a directory`);
+      const reached = here() === "/" ? `/${part}` : `${here()}/${part}`;
+      if (stats === undefined) throw errno("ENOENT", `${reached}: no such file or directory`);
+      if (!stats.isDirectory()) throw errno("ENOTDIR", `${reached}: not a directory`);
       stack.push({ fd: openDirectoryAt(top(), part), name: part });
     }
     const parentFd = reopenDirectory(top());
