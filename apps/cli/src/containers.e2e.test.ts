@@ -272,7 +272,8 @@ describe("exited containers", () => {
   });
 });
 
-describe("diff, export and cp", () => {
+// Each berth process takes seconds on a loaded CI host: these tests run several in a row.
+describe("diff, export and cp", { timeout: 600_000 }, () => {
   /** A shell pipeline with berth on PATH as `berth`, in the work dir (binary tars stay in pipes). */
   function shell(script: string) {
     return spawnSync("sh", ["-c", script], {

@@ -145,6 +145,7 @@ describe("cp", () => {
       await writeFile(join(out, "in"), "in\n");
       await execa("chown", ["1234:5678", join(out, "in")]);
       await engine.containers.extractToPath(id, "/data", archiveHostPath(join(out, "in"), false));
+      await engine.containers.extractToPath(id, "/data", archiveHostPath(join(out, "in"), false)); // a file replaces a file
       await engine.containers.extractToPath(id, "/scratch", archiveHostPath(join(out, "in"), false), { rename: { from: "in", to: "renamed" } });
       const volumes = await readdir(join(root, "volumes"));
       expect(await readFile(join(root, "volumes", volumes[0]!, "_data", "in"), "utf8")).toBe("in\n");

@@ -96,12 +96,12 @@ class TreeExtractor {
     return owner === "caller" ? undefined : owner === "archive" ? { uid: entry.uid, gid: entry.gid } : owner;
   }
 
-  /** Clears `name` for an entry of `type`, under docker's overwrite rules; true when a directory stays. */
+  /** Clears `name` for an entry (a directory or not), under docker's overwrite rules; true when a directory stays. */
   private clear(dirFd: number, name: string, rel: string, isDirectory: boolean): boolean {
     const existing = lstatAt(dirFd, name);
     if (existing === undefined) return false;
     if (existing.isDirectory() && isDirectory) return true;
-    if (this.options.noOverwriteDirNonDir === true) {
+    if (this.options.noOverwriteDirNonDir === true && existing.isDirectory() !== isDirectory) {
       throw new BerthError("INVALID_ARGUMENT", existing.isDirectory()
         ? `cannot overwrite directory "/${rel}" with non-directory "/${rel}"`
         : `cannot overwrite non-directory "/${rel}" with directory "/${rel}"`);
