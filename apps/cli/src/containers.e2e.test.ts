@@ -462,5 +462,52 @@ describe("exec, attach, top and stats on a running container", { timeout: 180_00
     expect(berth(["exec", "e2e-exec", "true"])).toEqual({ status: 1, stdout: "", stderr: `Error: Container ${id} is not running\n` });
     expect(berth(["top", "e2e-exec"])).toEqual({ status: 1, stdout: "", stderr: `Error: Container ${id} is not running\n` });
     expect(berth(["rm", "-f", "e2e-exec", "e2e-attach", "e2e-attach-tty"]).status).toBe(0);
+});
+
+// Each berth process takes seconds on a loaded CI host: these tests run several in a row.
+describe("diff, export and cp", { timeout: 600_000 }, () => {
+  /** A shell pipeline with berth on PATH as `berth`, in the work dir (binary tars stay in pipes). */
+  function shell(script: string) {
+    return spawnSync("sh", ["-c", script], {
+      encoding: "utf8",
+      cwd: workDir,
+      env: { PATH: `${resolve(bin, "..")}:${process.env["PATH"]}`, HOME: workDir, BERTH_ROOT: root },
+      timeout: 120_000,
+    });
+  }
+
+  it("diff prints docker's A/C/D lines of a stopped container", () => {
+    expect(berth(["run", "--name", "e2e-fs", "busybox", "sh", "-c", "mkdir /tmp/n && echo n > /tmp/n/f && rm /bin/rev"]).status).toBe(0);
+    expect(berth(["diff", "e2e-fs"])).toEqual({ status: 0, stdout: "C /bin\nD /bin/rev\nC /tmp\nA /tmp/n\nA /tmp/n/f\n", stderr: "" });
+    expect(berth(["container", "diff", "nope"])).toEqual({ status: 1, stdout: "", stderr: "Error: No such container: nope\n" });
+  });
+
+  it("export writes a tar that import turns into an image that runs", () => {
+    const listed = shell("berth export e2e-fs | tar -tf - | grep -E '^(tmp/n/f|bin/rev|proc/)$'");
+    expect(listed.stdout).toBe("proc/\ntmp/n/f\n");
+    expect(berth(["export", "-o", "flat.tar", "e2e-fs"]).status).toBe(0);
+    expect(berth(["import", "flat.tar", "localhost/e2e-flat"]).status).toBe(0);
+    expect(berth(["run", "--rm", "localhost/e2e-flat", "cat", "/tmp/n/f"])).toEqual({ status: 0, stdout: "n\n", stderr: "" });
+    expect(berth(["export", "-o", "missing/dir/x.tar", "e2e-fs"])).toMatchObject({ status: 1, stderr: `Error: failed to export container: invalid output path: directory "${workDir}/missing/dir" does not exist\n` });
+  });
+
+  it("cp copies both ways, with docker's path rules, `-` streams and errors", () => {
+    writeFileSync(join(workDir, "host.txt"), "from host\n");
+    expect(berth(["cp", "host.txt", "e2e-fs:/tmp/n/"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(berth(["cp", "host.txt", "e2e-fs:/tmp/renamed"]).status).toBe(0);
+    expect(berth(["cp", "e2e-fs:/tmp/n", "out"]).status).toBe(0);
+    expect(shell("cat out/f out/host.txt").stdout).toBe("n\nfrom host\n");
+    expect(berth(["cp", "e2e-fs:/tmp/renamed", "out/"]).status).toBe(0);
+    expect(shell("cat out/renamed").stdout).toBe("from host\n");
+    expect(shell("berth cp e2e-fs:/tmp/n/. - | tar -tf - | sort").stdout).toBe("./\n./f\n./host.txt\n");
+    expect(shell("tar -cf - host.txt | berth cp - e2e-fs:/ && berth cp e2e-fs:/host.txt - | tar -xOf -").stdout).toBe("from host\n");
+    expect(berth(["cp", "e2e-fs:/nope", "."])).toEqual({ status: 1, stdout: "", stderr: "Error: Could not find the file /nope in container e2e-fs\n" });
+    expect(berth(["cp", "e2e-fs:/tmp/n", "host.txt"])).toMatchObject({ status: 1, stderr: "Error: cannot copy directory\n" });
+    expect(berth(["cp", "host.txt", "e2e-fs:/tmp/absent/"])).toMatchObject({ status: 1, stderr: "Error: no such directory\n" });
+    expect(berth(["cp", "host.txt", "out/x"]).stderr).toBe("Error: must specify at least one container source\n");
+    expect(berth(["cp", "e2e-fs:/a", "e2e-fs:/b"]).stderr).toBe("Error: copying between containers is not supported\n");
+    expect(shell("tar -cf - host.txt | berth cp - e2e-fs:/tmp/renamed").stderr).toBe('Error: destination "e2e-fs:/tmp/renamed" must be a directory\n');
+    expect(berth(["cp", "nope:/x", "."])).toEqual({ status: 1, stdout: "", stderr: "Error: No such container: nope\n" });
+    expect(berth(["rm", "e2e-fs"]).status).toBe(0);
   });
 });

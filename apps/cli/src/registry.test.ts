@@ -34,6 +34,7 @@ describe("commandRegistry", () => {
       "container stop", "container kill", "container pause", "container unpause", "container restart", "container rm",
       "container remove", "container wait", "container logs", "container inspect",
       "exec", "attach", "top", "stats", "container exec", "container attach", "container top", "container stats",
+      "diff", "export", "cp", "container diff", "container export", "container cp",
     ]) {
       expect(names, name).toContain(name);
     }

@@ -41,3 +41,4 @@ export * from "./container/run-flags.js";
 export * from "./container/exec-plan.js";
 export * from "./container/container-stats.js";
 export * from "./container/ps-output.js";
+export * from "./container/copy-plan.js";

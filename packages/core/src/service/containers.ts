@@ -126,6 +126,32 @@ export interface ContainerPruneResult {
   spaceReclaimed: number;
 }
 
+
+/** One line of `diff`: A added, C changed, D deleted, with the path inside the container. */
+export interface ContainerChange {
+  kind: "A" | "C" | "D";
+  path: string;
+}
+
+/** docker's ContainerPathStat: what `cp` learns about a path inside a container. */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  /** st_mode: file type and permission bits. */
+  mode: number;
+  mtime: Date;
+  isDirectory: boolean;
+  /** For a symlink: the absolute path inside the container it finally leads to; "" otherwise. */
+  linkTarget: string;
+}
+
+export interface ContainerExtractOptions {
+  /** `cp -a`: the container's user (Config.User) owns the files; otherwise the archive's uid/gid are kept, as in docker. */
+  copyUidGid?: boolean;
+  /** Renames the archive's first path component ("" puts its contents in the directory), docker cp's rebase. */
+  rename?: { from: string; to: string };
+}
+
 export interface ContainerService extends ContainerProcessService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
   /**
@@ -156,6 +182,16 @@ export interface ContainerService extends ContainerProcessService {
    * (already removed) container is not an error.
    */
   cleanup(idOrName: string): Promise<void>;
+  /** docker diff: the read-write layer's changes (never the init layer's files), parents first. */
+  diff(idOrName: string): Promise<ContainerChange[]>;
+  /** docker export: a flat tar of the root filesystem, without volumes or the container's mounts. */
+  export(idOrName: string): AsyncIterable<Uint8Array>;
+  /** docker cp's stat of a path inside the container (its mount namespace while it runs). NOT_FOUND when missing. */
+  statPath(idOrName: string, path: string): Promise<ContainerPathStat>;
+  /** docker cp's archive of a path inside the container: entries start with its base name. */
+  archivePath(idOrName: string, path: string): AsyncIterable<Uint8Array>;
+  /** docker cp's extraction of a tar into the directory `path` inside the container. */
+  extractToPath(idOrName: string, path: string, tar: AsyncIterable<Uint8Array>, options?: ContainerExtractOptions): Promise<void>;
 }
 
 /** `exec`: a process in a running container. Values as typed, like ContainerCreateOptions. */

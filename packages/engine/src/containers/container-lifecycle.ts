@@ -29,7 +29,7 @@ async function event(ctx: EngineContext, record: ContainerRecord, action: string
 }
 
 /** Under the lock: the row, reconciled; throws NOT_FOUND once it is gone. */
-async function current(ctx: EngineContext, runtime: ContainerRuntime, id: string, text: string): Promise<ContainerRecord> {
+export async function current(ctx: EngineContext, runtime: ContainerRuntime, id: string, text: string): Promise<ContainerRecord> {
   const record = await loadContainer(ctx, id);
   if (!record) throw noSuchContainer(text);
   if (isActive(record.state) && record.state !== "restarting" && hasRunEnded(ctx, record)) {

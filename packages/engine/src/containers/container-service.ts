@@ -1,6 +1,8 @@
 import type { ContainerService } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
+import { archiveContainerPath, exportContainer, extractToContainerPath, statContainerPath } from "./container-archive.js";
 import { cleanupContainer } from "./container-cleanup.js";
+import { diffContainer } from "./container-diff.js";
 import {
   attachContainer, killContainer, pauseContainer, removeContainer, restartContainer, startContainer, stopContainer, waitContainer,
 } from "./container-lifecycle.js";
@@ -38,5 +40,10 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     attach: (text, streams) => attachContainer(ctx, runtime, text, streams),
     top: (text, psArgs) => topContainer(ctx, runtime, text, psArgs),
     stats: (options) => containerStats(ctx, runtime, options),
+    diff: (text) => diffContainer(ctx, text),
+    export: (text) => exportContainer(ctx, runtime, text),
+    statPath: (text, path) => statContainerPath(ctx, runtime, text, path),
+    archivePath: (text, path) => archiveContainerPath(ctx, runtime, text, path),
+    extractToPath: (text, path, tar, options) => extractToContainerPath(ctx, runtime, text, path, tar, options),
   };
 }

@@ -1,7 +1,7 @@
-import { constants, readFileSync } from "node:fs";
-import { lstat, open, readlink } from "node:fs/promises";
+import { closeSync, constants, readFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { RootResolver } from "../layers/in-root.js";
+import { openDirectory, pathAt, resolveInRoot } from "../layers/fd-paths.js";
 
 // Small host checks the container service makes: is a pid still the process we started, wait
 // for a condition, and read a file of the container's root without leaving it.
@@ -41,38 +41,29 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
   }
 }
 
-const MAX_SYMLINKS = 40;
-
 /**
  * A regular file of a container's root (the merged rootfs) as text, resolved with chroot
- * semantics so a symlink the image planted cannot point it at a host file; undefined when it is
- * missing, not a regular file, or larger than `maxBytes`.
+ * semantics through descriptors (fd-paths.ts), so a symlink the image planted cannot point it at
+ * a host file; undefined when it is missing, not a regular file, or larger than `maxBytes`.
  */
 export async function readFileInRoot(root: string, path: string, maxBytes = 1 << 20): Promise<string | undefined> {
-  const resolver = new RootResolver(root);
-  let rel = path.replace(/^\/+/, "");
-  for (let hops = 0; hops <= MAX_SYMLINKS; hops++) {
-    let host: string;
+  const rootFd = openDirectory(root);
+  try {
+    const found = resolveInRoot(rootFd, path, true);
     try {
-      host = resolver.resolveParent(rel, false);
-    } catch {
-      return undefined;
-    }
-    const stats = await lstat(host).catch(() => undefined);
-    if (stats === undefined) return undefined;
-    if (stats.isSymbolicLink()) {
-      const target = await readlink(host);
-      const parent = host.slice(root.length + 1, host.lastIndexOf("/"));
-      rel = target.startsWith("/") ? target.replace(/^\/+/, "") : `${parent}/${target}`;
-      continue;
-    }
-    if (!stats.isFile() || stats.size > maxBytes) return undefined;
-    const handle = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      return (await handle.readFile("utf8")).slice(0, maxBytes);
+      if (!found.stats?.isFile() || found.stats.size > maxBytes) return undefined;
+      const handle = await open(pathAt(found.parentFd, found.name), constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        return (await handle.readFile("utf8")).slice(0, maxBytes);
+      } finally {
+        await handle.close();
+      }
     } finally {
-      await handle.close();
+      closeSync(found.parentFd);
     }
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(rootFd);
   }
-  return undefined;
 }

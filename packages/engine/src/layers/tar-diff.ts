@@ -1,6 +1,7 @@
-import { closeSync, constants, lstatSync, openSync, readdirSync, readlinkSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
 import { resolve } from "node:path";
 import { BerthError } from "@berth/core";
+import { lstatAt, openDirectory, openDirectoryAt, openInTree, pathAt } from "./fd-paths.js";
 import { dumpXattrs } from "./host-tools.js";
 import { TarWriter, type TarOutput, type TarWriterEntry } from "./tar-writer.js";
 import { isOverlayPrivateXattr, OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } from "./whiteouts.js";
@@ -11,30 +12,43 @@ import { isOverlayPrivateXattr, OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } f
 // the tree as type-1 entries. Deterministic: entries sorted by path bytes, whole-second mtimes,
 // no atime/ctime or user names, so the same tree always gives the same bytes and diff_id.
 // Walking the upperdir is only valid with overlay redirect_dir and metacopy off, which
-// overlay.ts always sets for writable mounts; their xattrs are refused here.
+// overlay.ts always sets for writable mounts; their xattrs are refused here. The same walk and
+// entries make plain tree tars (export, cp): no whiteout conversion, names under a prefix.
 
-interface Node {
+/** One entry of a tree, read without following symlinks; `linkname` for symlinks. */
+export interface TreeNode {
   rel: string;
-  path: string;
   stats: Stats;
-  key: Buffer;
+  linkname?: string;
 }
 
 const UNSUPPORTED_OVERLAY_XATTRS = ["trusted.overlay.redirect", "trusted.overlay.metacopy"];
 
-function walk(root: string): Node[] {
-  const nodes: Node[] = [];
-  const dirs = [""];
-  while (dirs.length > 0) {
-    const dir = dirs.pop()!;
-    for (const name of readdirSync(dir === "" ? root : `${root}/${dir}`)) {
+/**
+ * Every entry below the open directory `rootFd`, sorted by path bytes. Each directory is opened
+ * relative to its parent with O_NOFOLLOW (fd-paths.ts), so a tree whose owner swaps a directory
+ * for a symlink meanwhile can never make the walk list or stat anything outside it. With
+ * `oneFileSystem`, a directory on another device (a mount point) is listed but not entered.
+ */
+export function walkTree(rootFd: number, options: { oneFileSystem?: boolean } = {}): TreeNode[] {
+  const nodes: Array<TreeNode & { key: Buffer }> = [];
+  const rootDevice = fstatSync(rootFd).dev;
+  const visit = (dirFd: number, dir: string): void => {
+    for (const name of readdirSync(pathAt(dirFd))) {
       const rel = dir === "" ? name : `${dir}/${name}`;
-      const path = `${root}/${rel}`;
-      const stats = lstatSync(path);
-      nodes.push({ rel, path, stats, key: Buffer.from(rel) });
-      if (stats.isDirectory()) dirs.push(rel);
+      const stats = lstatAt(dirFd, name);
+      if (stats === undefined) continue; // removed meanwhile
+      nodes.push({ rel, stats, key: Buffer.from(rel), ...(stats.isSymbolicLink() ? { linkname: readlinkSync(pathAt(dirFd, name)) } : {}) });
+      if (!stats.isDirectory() || (options.oneFileSystem === true && stats.dev !== rootDevice)) continue;
+      const fd = openDirectoryAt(dirFd, name);
+      try {
+        visit(fd, rel);
+      } finally {
+        closeSync(fd);
+      }
     }
-  }
+  };
+  visit(rootFd, "");
   return nodes.sort((a, b) => Buffer.compare(a.key, b.key));
 }
 
@@ -76,63 +90,99 @@ export async function writeLayerTarFromUpper(
   const root = resolve(upperDir);
   const xattrsByPath = await dumpXattrs(root);
   const writer = new TarWriter(output);
-  const firstNameOfInode = new Map<string, string>();
-  for (const { rel, path, stats } of walk(root)) {
-    const common = {
-      mode: stats.mode & 0o7777,
-      uid: stats.uid,
-      gid: stats.gid,
-      mtime: Math.floor(stats.mtimeMs / 1000),
-    };
-    if (stats.isCharacterDevice() && stats.rdev === 0) {
-      // An overlay whiteout (the kernel may share one inode between several: never a hard link).
-      await writer.add({ ...common, name: `${parentPrefix(rel)}${WHITEOUT_PREFIX}${baseName(rel)}`, type: "file", mode: 0o600, size: 0 });
-      continue;
-    }
-    const all = xattrsByPath.get(path);
-    const xattrs = layerXattrs(path, all);
-    if (stats.isDirectory()) {
-      await writer.add({ ...common, name: rel, type: "dir", xattrs });
-      if (all?.get(OPAQUE_XATTR)?.toString() === "y") {
-        await writer.add({ ...common, name: `${rel}/${OPAQUE_MARKER}`, type: "file", size: 0 });
-      }
-      continue;
-    }
-    if (stats.nlink > 1) {
-      const inode = `${stats.dev}:${stats.ino}`;
-      const first = firstNameOfInode.get(inode);
-      if (first !== undefined) {
-        await writer.add({ ...common, name: rel, type: "hardlink", linkname: first });
-        continue;
-      }
-      firstNameOfInode.set(inode, rel);
-    }
-    const entry = nodeEntry(rel, path, stats, common, xattrs);
-    if (entry === undefined) continue;
-    if (entry.type !== "file" || stats.size === 0) {
-      await writer.add(entry);
-      continue;
-    }
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      await writer.add(entry, fd);
-    } finally {
-      closeSync(fd);
-    }
+  const rootFd = openDirectory(root);
+  try {
+    await writeTree(writer, rootFd, { layer: true, xattrs: (rel) => xattrsByPath.get(`${root}/${rel}`) });
+  } finally {
+    closeSync(rootFd);
   }
   return writer.finish();
 }
 
-function nodeEntry(
-  rel: string,
-  path: string,
-  stats: Stats,
-  common: Pick<TarWriterEntry, "mode" | "uid" | "gid" | "mtime">,
+export interface TreeTarOptions {
+  /** An overlay upperdir: whiteouts and opaque dirs become their tar form, xattrs are kept. */
+  layer?: boolean;
+  /** All of a node's xattrs (layer tars). */
+  xattrs?: (rel: string) => Map<string, Buffer> | undefined;
+  /** Entry names start with `<prefix>/`, and the root itself is an entry named `prefix` (docker cp's rebase). */
+  prefix?: string;
+  /** Directories on another device (mount points) are written empty. */
+  oneFileSystem?: boolean;
+}
+
+/** Writes the tree below the open directory `rootFd` to `writer` (which is not finished). */
+export async function writeTree(writer: TarWriter, rootFd: number, options: TreeTarOptions = {}): Promise<void> {
+  const nodes = walkTree(rootFd, { oneFileSystem: options.oneFileSystem === true });
+  const prefix = options.prefix === undefined || options.prefix === "" ? "" : `${options.prefix}/`;
+  if (prefix !== "") await writeNode(writer, rootFd, { rel: "", stats: fstatSync(rootFd) }, options.prefix!, new Map());
+  const firstNameOfInode = new Map<string, string>();
+  for (const node of nodes) {
+    const { rel, stats } = node;
+    if (options.layer === true && stats.isCharacterDevice() && stats.rdev === 0) {
+      // An overlay whiteout (the kernel may share one inode between several: never a hard link).
+      await writer.add({ ...commonFields(stats), name: `${prefix}${parentPrefix(rel)}${WHITEOUT_PREFIX}${baseName(rel)}`, type: "file", mode: 0o600, size: 0 });
+      continue;
+    }
+    const all = options.xattrs?.(rel);
+    const xattrs = layerXattrs(rel, all);
+    if (stats.isDirectory()) {
+      await writer.add({ ...commonFields(stats), name: `${prefix}${rel}`, type: "dir", xattrs });
+      if (options.layer === true && all?.get(OPAQUE_XATTR)?.toString() === "y") {
+        await writer.add({ ...commonFields(stats), name: `${prefix}${rel}/${OPAQUE_MARKER}`, type: "file", size: 0 });
+      }
+      continue;
+    }
+    await writeNode(writer, rootFd, node, `${prefix}${rel}`, xattrs, firstNameOfInode);
+  }
+}
+
+function commonFields(stats: Stats): Pick<TarWriterEntry, "mode" | "uid" | "gid" | "mtime"> {
+  return { mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, mtime: Math.floor(stats.mtimeMs / 1000) };
+}
+
+/**
+ * Writes one node of the tree at `rootFd` as entry `name`; a file's data is read through a
+ * descriptor opened without following any symlink. `firstNameOfInode` turns later names of a
+ * multiply-linked inode into hard links.
+ */
+export async function writeNode(
+  writer: TarWriter,
+  rootFd: number,
+  node: TreeNode,
+  name: string,
   xattrs: Map<string, Uint8Array>,
-): TarWriterEntry | undefined {
-  const entry = { ...common, name: rel, xattrs };
+  firstNameOfInode?: Map<string, string>,
+): Promise<void> {
+  const { rel, stats } = node;
+  if (stats.nlink > 1 && !stats.isDirectory() && firstNameOfInode !== undefined) {
+    const inode = `${stats.dev}:${stats.ino}`;
+    const first = firstNameOfInode.get(inode);
+    if (first !== undefined) {
+      await writer.add({ ...commonFields(stats), name, type: "hardlink", linkname: first });
+      return;
+    }
+    firstNameOfInode.set(inode, name);
+  }
+  const entry = nodeEntry(name, node, xattrs);
+  if (entry === undefined) return;
+  if (entry.type !== "file" || stats.size === 0) {
+    await writer.add(entry);
+    return;
+  }
+  const fd = openInTree(rootFd, rel, constants.O_RDONLY);
+  try {
+    await writer.add(entry, fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function nodeEntry(name: string, node: TreeNode, xattrs: Map<string, Uint8Array>): TarWriterEntry | undefined {
+  const { stats } = node;
+  const entry = { ...commonFields(stats), name, xattrs };
+  if (stats.isDirectory()) return { ...entry, type: "dir" };
   if (stats.isFile()) return { ...entry, type: "file", size: stats.size };
-  if (stats.isSymbolicLink()) return { ...entry, type: "symlink", linkname: readlinkSync(path) };
+  if (stats.isSymbolicLink()) return { ...entry, type: "symlink", linkname: node.linkname ?? "" };
   if (stats.isFIFO()) return { ...entry, type: "fifo" };
   if (stats.isCharacterDevice() || stats.isBlockDevice()) {
     // glibc's dev_t layout: 12 bits of major and 20 of minor, split across the word.

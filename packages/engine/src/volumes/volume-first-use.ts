@@ -6,7 +6,7 @@ import { RootResolver } from "../layers/in-root.js";
 import { mountVolumeDevice } from "./volume-options.js";
 import { volumeDataDir } from "./volume-paths.js";
 
-// What a start does for each volume it mounts before the setup script runs: mount the device of a
+// What a start does for each volume it mounts before `berth-init init` runs: mount the device of a
 // volume made with driver options, then docker's copy-up: when the volume is empty, the image's
 // directory at the mount point (files, owners, modes, xattrs) is copied into it, and the volume's
 // top dir takes that directory's owner and mode. `nocopy` and bind mounts skip it.

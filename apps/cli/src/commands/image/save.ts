@@ -1,11 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { open, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { invalidArgument } from "@berth/core";
 import { defineSpec, stringOption, type RunCommand } from "../../command-spec.js";
+import { writeFileAtomically } from "../../output-file.js";
 import { createProgressLine } from "../../progress.js";
 
 export const spec = defineSpec({
@@ -39,19 +38,3 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   }
   return 0;
 };
-
-/** Write beside the target, fsync, then rename: a failed save never leaves a partial file. */
-async function writeFileAtomically(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.berth-${randomBytes(6).toString("hex")}`);
-  const file = await open(temporary, "wx", 0o644);
-  try {
-    await writeFile(file, data);
-    await file.sync();
-    await file.close();
-    await rename(temporary, path);
-  } catch (error) {
-    await file.close().catch(() => {});
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
