@@ -117,6 +117,19 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
+export interface ContainerCommitOptions {
+  /** REPO[:TAG] for the new image. */
+  reference?: string;
+  /** `-m`: the history row's comment. */
+  message?: string;
+  /** `-a`: the image's author. */
+  author?: string;
+  /** `-c`: Dockerfile instructions applied to the container's config. */
+  changes?: string[];
+  /** `-p`: freeze a running container meanwhile (default true). */
+  pause?: boolean;
+}
+
 export interface ContainerService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
   /**
@@ -143,4 +156,6 @@ export interface ContainerService {
    * (already removed) container is not an error.
    */
   cleanup(idOrName: string): Promise<void>;
+  /** The read-write layer as a new image on the container's image; its ID. */
+  commit(idOrName: string, options?: ContainerCommitOptions): Promise<string>;
 }

@@ -1,6 +1,7 @@
 import type { ContainerService } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { cleanupContainer } from "./container-cleanup.js";
+import { commitContainer } from "./commit-container.js";
 import {
   killContainer, pauseContainer, removeContainer, restartContainer, startContainer, stopContainer, waitContainer,
 } from "./container-lifecycle.js";
@@ -27,5 +28,6 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     wait: (text) => waitContainer(ctx, runtime, text),
     logs: (text, options) => containerLogs(ctx, runtime, text, options),
     cleanup: (text) => cleanupContainer(ctx, runtime, text),
+    commit: (text, options) => commitContainer(ctx, runtime, text, options),
   };
 }
