@@ -49,6 +49,7 @@ export const commandRegistry: readonly RegisteredCommand[] = [
   register(["image prune"], () => import("./commands/image/prune.js")),
   register(["image save", "save"], () => import("./commands/image/save.js")),
   register(["image load", "load"], () => import("./commands/image/load.js")),
+  register(["image build", "build"], () => import("./commands/image/build.js")),
   register(["image import", "import"], () => import("./commands/image/import.js")),
   register(["inspect"], () => import("./commands/system/inspect.js")),
   register(["system info", "info"], () => import("./commands/system/info.js")),

@@ -1,3 +1,4 @@
+import type { BuildService } from "./builds.js";
 import type { ContainerService } from "./containers.js";
 import type { ImageService } from "./images.js";
 
@@ -68,6 +69,7 @@ export interface SystemService {
 export interface BerthService {
   images: ImageService;
   containers: ContainerService;
+  builds: BuildService;
   system: SystemService;
   close(): Promise<void>;
 }

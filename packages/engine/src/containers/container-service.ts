@@ -12,8 +12,7 @@ import { inspectContainer } from "./inspect-container.js";
 import { listContainers } from "./list-containers.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
-export function createContainerService(ctx: EngineContext): ContainerService {
-  const runtime = createContainerRuntime(ctx);
+export function createContainerService(ctx: EngineContext, runtime = createContainerRuntime(ctx)): ContainerService {
   return {
     create: (options) => createContainer(ctx, runtime, options),
     start: (text, attach) => startContainer(ctx, runtime, text, attach),
