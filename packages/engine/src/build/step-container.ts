@@ -43,11 +43,13 @@ export async function runStepContainer(
   output: (text: string, stream: "stdout" | "stderr") => void,
   onCreated: (container: StepContainer) => void,
 ): Promise<{ container: StepContainer; exitCode: number }> {
+  request.signal?.throwIfAborted();
   const container = await createStepContainer(ctx, runtime, request.imageId, request.cmd, request.env);
   onCreated(container);
   const decoder = { stdout: new TextDecoder(), stderr: new TextDecoder() };
   const kill = () => void killContainer(ctx, runtime, container.id, "KILL").catch(() => undefined);
   request.signal?.addEventListener("abort", kill, { once: true });
+  if (request.signal?.aborted) kill();
   try {
     const exitCode = await startContainer(ctx, runtime, container.id, {
       stdout: (chunk) => output(decoder.stdout.decode(chunk, { stream: true }), "stdout"),
