@@ -22,8 +22,8 @@ export interface BuildPlan {
 /**
  * Splits a parsed Dockerfile into stages like docker's classic builder: only ARG may precede the
  * first FROM; `--target` builds the stages up to the named one. A stage may use (FROM, COPY
- * --from) only stages before it: naming itself or a later one is a cycle. Errors name the file
- * and line.
+ * --from) only stages before it: a COPY --from naming its own stage or a later one is a cycle (a
+ * FROM naming one is an image name, as in docker). Errors name the file and line.
  */
 export function planBuildStages(parsed: ParsedDockerfile, options: { fileName?: string; target?: string } = {}): BuildPlan {
   const fileName = options.fileName ?? "Dockerfile";
@@ -59,9 +59,9 @@ export function planBuildStages(parsed: ParsedDockerfile, options: { fileName?: 
   return { globalArgs, stages: selected, stepCount };
 }
 
-/** FROM and COPY --from may name only earlier stages (by name or index). */
+/** COPY --from may name only earlier stages (by name or index). */
 function checkStageReferences(stage: BuildStage, stages: BuildStage[], fileName: string): void {
-  const references: Array<{ text: string; line: number }> = [{ text: stage.from.args.image, line: stage.from.line }];
+  const references: Array<{ text: string; line: number }> = [];
   for (const instruction of stage.instructions) {
     const from = instruction.keyword === "COPY" ? instruction.flags.from : undefined;
     if (from !== undefined) references.push({ text: from, line: instruction.line });

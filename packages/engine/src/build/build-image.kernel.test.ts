@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { BerthService, BuildOptions } from "@berth/core";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
+import { FIXTURE } from "../test-support/build-fixture.js";
 import { runAttached, useContainerRoots } from "../test-support/container-root.js";
 
 // berth build on the real kernel: the issue's acceptance fixture and its layer story, the cache
@@ -39,26 +40,6 @@ async function imageId(engine: BerthService, dir: string, options: Partial<Build
   return result.imageId;
 }
 
-export const FIXTURE = {
-  Dockerfile: `FROM busybox
-RUN mkdir -p /app/logs/
-ADD pop-admin-server /usr/local/services/pop-admin-server/
-COPY script/supervisord.ini /etc/supervisord.d/
-COPY script/kick_start.sh /etc/kickStart.d/
-# directories for imported files
-RUN mkdir -p /usr/local/services/pop-admin-server/importfile
-RUN mkdir -p /usr/local/services/pop-admin-server/upload
-ENV GOLANG_PROTOBUF_REGISTRATION_CONFLICT warn
-ENV LANG en_US.UTF-8
-RUN chmod +x /etc/kickStart.d/kick_start.sh
-EXPOSE 8000
-CMD ["/etc/kickStart.d/kick_start.sh"]
-`,
-  "pop-admin-server/bin/server": "binary\n",
-  "pop-admin-server/etc/app.conf": "port=8000\n",
-  "script/supervisord.ini": "[program:pop]\n",
-  "script/kick_start.sh": "#!/bin/sh\nmkdir -p /www && echo hello from berth > /www/index.html\nexec httpd -f -p 8000 -h /www\n",
-};
 
 describe("berth build", () => {
   it("builds the acceptance fixture with docker's layer story, and a rebuild is fully cached with the same ID", async () => {
@@ -108,7 +89,7 @@ describe("berth build", () => {
       image: id,
       cmd: ["sh", "-c", "ls /app /usr/local/services/pop-admin-server; cat /etc/supervisord.d/supervisord.ini; ls -l /etc/kickStart.d/kick_start.sh"],
     });
-    expect(files.stdout).toContain("logs\nbin\netc\nimportfile\nupload\n[program:pop]\n-rwxr-xr-x    1 root     root");
+    expect(files.stdout).toContain("/app:\nlogs\n\n/usr/local/services/pop-admin-server:\nbin\netc\nimportfile\nupload\n[program:pop]\n-rwxr-xr-x    1 root     root");
 
     const again = await build(engine, dir, { tags: ["localhost/pop:2"] });
     expect(again.result).toEqual({ status: "built", imageId: id });
@@ -118,7 +99,7 @@ describe("berth build", () => {
     const cold = await imageId(engine, dir, { noCache: true });
     expect(cold).not.toBe(id);
     expect((await engine.images.list({ all: true })).length).toBe(all.length + 11);
-  });
+  }, 300_000);
 
   it("stops at a failing RUN with its exit code and output, tags nothing, and keeps the steps before it cached", async () => {
     const { engine } = await freshRoot();
@@ -134,7 +115,7 @@ describe("berth build", () => {
     expect(retry.output).toMatch(/Step 2\/4 : RUN echo one > \/one\n ---> Using cache\n/);
     expect(retry.result.status).toBe("failed");
     expect(await engine.containers.list({ all: true })).toHaveLength(1);
-  });
+  }, 300_000);
 
   it("builds multi-stage files: COPY --from a stage or an image, --target, FROM scratch, build args", async () => {
     const { engine } = await freshRoot();
@@ -168,7 +149,7 @@ LABEL stage=later
     expect(output).toContain("[Warning] One or more build-args [UNUSED] were not consumed\n");
     expect(output).toContain("Step 3/7 : RUN mkdir /out && echo \"$GREETING\" > /out/msg && ln -s msg /out/link\n ---> Using cache\n");
     expect(output).toContain("Step 4/7 : FROM scratch AS final\n ---> \n");
-  });
+  }, 300_000);
 
   it("extracts a local tar with ADD, reads a tar context from a stream, and honours .dockerignore", async () => {
     const { engine } = await freshRoot();
@@ -184,7 +165,7 @@ LABEL stage=later
       context: { kind: "stream", stream: (async function* () { yield tar.stdout as Uint8Array; })() },
     });
     expect(fromStream).toEqual({ status: "built", imageId: id });
-  });
+  }, 300_000);
 
   it("reports bad input with the file and line, exits non-zero and tags nothing", async () => {
     const { engine } = await freshRoot();
@@ -210,7 +191,7 @@ LABEL stage=later
     expect(((await engine.images.inspect(shellForm)) as { Config: { Cmd: string[] } }).Config.Cmd).toEqual(["/bin/sh", "-c", '["unterminated"']);
     await expect(engine.images.inspect("localhost/bad")).rejects.toThrow("No such image");
     expect((await engine.images.list({ all: true })).length).toBe(before + 1);
-  });
+  }, 300_000);
 
   it("kills and removes a running step's container when the build is aborted", async () => {
     const { engine } = await freshRoot();
@@ -227,7 +208,7 @@ LABEL stage=later
     });
     await expect(building).rejects.toThrow("the build was interrupted");
     expect(await engine.containers.list({ all: true })).toEqual([]);
-  });
+  }, 300_000);
 });
 
 /** A loopback port nothing listens on. */
