@@ -91,6 +91,10 @@ describe("berth build", () => {
     });
     expect(files.stdout).toContain("/app:\nlogs\n\n/usr/local/services/pop-admin-server:\nbin\netc\nimportfile\nupload\n[program:pop]\n-rwxr-xr-x    1 root     root");
 
+    // The image's start script serves its page (published ports are the networking issue's).
+    const served = await runAttached(engine, { image: id, entrypoint: "sh", cmd: ["-c", "/etc/kickStart.d/kick_start.sh & sleep 1; wget -qO- http://127.0.0.1:8000/"] });
+    expect(served.stdout).toBe("hello from berth\n");
+
     const again = await build(engine, dir, { tags: ["localhost/pop:2"] });
     expect(again.result).toEqual({ status: "built", imageId: id });
     expect(again.output.match(/ ---> Using cache\n/g)).toHaveLength(11);
