@@ -6,7 +6,9 @@ import type { BerthService, BuildOptions } from "@berth/core";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { FIXTURE } from "../test-support/build-fixture.js";
-import { runAttached, useContainerRoots } from "../test-support/container-root.js";
+import { containerLeftovers, runAttached, useContainerRoots } from "../test-support/container-root.js";
+import { builtEngineUrl, killChild, startEngineChild } from "../test-support/engine-child.js";
+import { BUILD_OWNER_LABEL } from "./step-container.js";
 
 // berth build on the real kernel: the acceptance fixture and its layer story, the cache
 // (a rebuild gives the same ID), RUN failures, multi-stage, scratch, ADD of tars and URLs,
@@ -128,6 +130,8 @@ describe("berth build", () => {
 FROM $BASE AS build
 ARG GREETING=hello
 RUN mkdir /out && echo "$GREETING" > /out/msg && ln -s msg /out/link
+ARG BASE
+RUN echo "$BASE" > /out/base
 FROM scratch AS final
 COPY --from=build /out/ /data/
 COPY --from=busybox /bin/busybox /bin/sh
@@ -149,10 +153,11 @@ LABEL stage=later
     ]);
     const run = await runAttached(engine, { image: id });
     expect(run).toMatchObject({ exitCode: 0, stdout: "hi there\n" });
+    expect((await runAttached(engine, { image: id, cmd: ["/bin/sh", "-c", "cat /data/base; readlink /data/link"] })).stdout).toBe("busybox\nmsg\n");
     const { output } = await build(engine, dir, { target: "final", buildArgs: { GREETING: "hi there", UNUSED: "x" } });
     expect(output).toContain("[Warning] One or more build-args [UNUSED] were not consumed\n");
-    expect(output).toContain("Step 3/7 : RUN mkdir /out && echo \"$GREETING\" > /out/msg && ln -s msg /out/link\n ---> Using cache\n");
-    expect(output).toContain("Step 4/7 : FROM scratch AS final\n ---> \n");
+    expect(output).toContain("Step 3/9 : RUN mkdir /out && echo \"$GREETING\" > /out/msg && ln -s msg /out/link\n ---> Using cache\n");
+    expect(output).toContain("Step 6/9 : FROM scratch AS final\n ---> \n");
   }, 300_000);
 
   it("extracts a local tar with ADD, reads a tar context from a stream, and honours .dockerignore", async () => {
@@ -212,6 +217,23 @@ LABEL stage=later
     });
     await expect(building).rejects.toThrow("the build was interrupted");
     expect(await engine.containers.list({ all: true })).toEqual([]);
+  }, 300_000);
+
+  it("after a SIGKILLed build, the next build removes its step container, mount and half-made layer", async () => {
+    const root = await freshRoot();
+    const dir = await contextDir({ Dockerfile: "FROM busybox\nRUN echo started; sleep 300\n" });
+    const child = startEngineChild(await builtEngineUrl(), root.root, { kind: "build", path: dir });
+    try {
+      await expect.poll(() => child.messages.some((message) => message.text === "started\n"), { timeout: 120_000 }).toBe(true);
+    } finally {
+      await killChild(child);
+    }
+    const [left] = await root.engine.containers.list({ all: true });
+    expect(left).toMatchObject({ state: "running", labels: { [BUILD_OWNER_LABEL]: String(child.process.pid) } });
+    const next = await imageId(root.engine, await contextDir({ Dockerfile: "FROM busybox\nLABEL after=kill\n" }));
+    expect(next).toMatch(/^sha256:/);
+    expect(await root.engine.containers.list({ all: true })).toEqual([]);
+    expect(containerLeftovers(root, left!.id)).toEqual([]);
   }, 300_000);
 });
 

@@ -32,13 +32,14 @@ export async function buildImage(ctx: EngineContext, runtime: ContainerRuntime, 
     const labels = Object.entries(options.labels ?? {});
     const labelStep = labels.length === 0 ? undefined : parseDockerfile(`LABEL ${labels.map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`).join(" ")}`).instructions[0]!;
     const total = plan.stepCount + (labelStep ? 1 : 0);
-    const run: BuildRun = { ctx, runtime, options, context, built: [], consumedArgs: new Set(), out: (text) => options.onOutput?.(text, "stdout") };
-    const globals: Record<string, string | undefined> = {};
+    const run: BuildRun = {
+      ctx, runtime, options, context, built: [], consumedArgs: new Set(), globalArgs: {}, out: (text) => options.onOutput?.(text, "stdout"),
+    };
     const globalStage = newStage(-1, {}, parsed.escapeChar);
     for (const arg of plan.globalArgs) {
       for (const pair of arg.args.pairs) declareArg(run, globalStage, pair.key, pair.value);
     }
-    Object.assign(globals, globalStage.args);
+    run.globalArgs = globalStage.args;
     let step = 0;
     const announce = (instruction: Instruction) => run.out(`Step ${++step}/${total} : ${instruction.raw}\n`);
     const located = async <T>(instruction: Instruction, action: () => Promise<T>): Promise<T> => {
@@ -53,7 +54,7 @@ export async function buildImage(ctx: EngineContext, runtime: ContainerRuntime, 
     };
     for (const planned of plan.stages) {
       announce(planned.from);
-      const stage = await located(planned.from, () => startStage(run, planned.from, planned.index, globals, parsed.escapeChar));
+      const stage = await located(planned.from, () => startStage(run, planned.from, planned.index, parsed.escapeChar));
       const isLast = planned === plan.stages.at(-1);
       for (const instruction of [...planned.instructions, ...(isLast && labelStep ? [labelStep] : [])]) {
         announce(instruction);
@@ -84,8 +85,8 @@ function newStage(index: number, config: ContainerConfig, escapeChar: string, na
 }
 
 /** FROM: scratch, an earlier stage, or a stored image (never pulled); then the base's ONBUILD triggers. */
-async function startStage(run: BuildRun, from: FromInstruction, index: number, globals: Record<string, string | undefined>, escapeChar: string): Promise<StageState> {
-  const defined = Object.fromEntries(Object.entries(globals).filter((entry): entry is [string, string] => entry[1] !== undefined));
+async function startStage(run: BuildRun, from: FromInstruction, index: number, escapeChar: string): Promise<StageState> {
+  const defined = Object.fromEntries(Object.entries(run.globalArgs).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const text = expandVariables(from.args.image, defined, escapeChar);
   const stage = newStage(index, {}, escapeChar, from.args.stageName);
   if (text.toLowerCase() !== "scratch") {

@@ -27,6 +27,8 @@ export interface BuildRun {
   built: StageState[];
   /** Build args some ARG declared (the others draw docker's "not consumed" warning). */
   consumedArgs: Set<string>;
+  /** ARGs declared before the first FROM, with their values: FROM lines and `ARG NAME` in a stage use them. */
+  globalArgs: Record<string, string | undefined>;
   out(text: string): void;
 }
 

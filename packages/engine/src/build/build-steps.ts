@@ -84,9 +84,9 @@ export async function runInstruction(run: BuildRun, stage: StageState, instructi
 }
 
 /** ARG: the --build-arg value, else the default (expanded), else the global ARG of that name. */
-export function declareArg(run: BuildRun, stage: StageState, key: string, value: string | undefined, globals: Record<string, string | undefined> = {}): void {
+export function declareArg(run: BuildRun, stage: StageState, key: string, value: string | undefined): void {
   const given = run.options.buildArgs ?? {};
-  const fallback = value === undefined ? globals[key] : expandVariables(value, { ...definedArgs(stage) }, stage.configState.escapeChar);
+  const fallback = value === undefined ? run.globalArgs[key] : expandVariables(value, { ...definedArgs(stage) }, stage.configState.escapeChar);
   stage.args[key] = Object.hasOwn(given, key) ? given[key] : fallback;
   run.consumedArgs.add(key);
 }

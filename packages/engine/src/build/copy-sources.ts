@@ -27,7 +27,7 @@ function fail(message: string): BerthError {
 }
 
 /** A pattern as a clean root-relative path; one that climbs out of the root is refused. */
-export function cleanSourcePath(pattern: string): string {
+function cleanSourcePath(pattern: string): string {
   const cleaned = posix.normalize(`/${pattern}`).slice(1).replace(/\/$/, "");
   if (posix.normalize(pattern).startsWith("../") || posix.normalize(pattern) === "..") {
     throw fail(`forbidden path outside the build context: ${pattern} ()`);
