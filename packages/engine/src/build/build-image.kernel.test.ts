@@ -198,8 +198,15 @@ LABEL stage=later
     // Like docker, an unterminated JSON array where a shell form is allowed is a shell command.
     const shellForm = await imageId(engine, await contextDir({ Dockerfile: 'FROM busybox\nCMD ["unterminated"\n' }));
     expect(((await engine.images.inspect(shellForm)) as { Config: { Cmd: string[] } }).Config.Cmd).toEqual(["/bin/sh", "-c", '["unterminated"']);
+    // ONBUILD is stored, then run by a child's FROM (and not inherited further).
+    await imageId(engine, await contextDir({ Dockerfile: "FROM busybox\nONBUILD RUN echo triggered > /t\n" }), { tags: ["localhost/parent"] });
+    const { result, output } = await build(engine, await contextDir({ Dockerfile: "FROM localhost/parent\n" }));
+    expect(output).toContain("# Executing 1 build trigger\n");
+    const child = (result as { imageId: string }).imageId;
+    expect((await runAttached(engine, { image: child, cmd: ["cat", "/t"] })).stdout).toBe("triggered\n");
+    expect(((await engine.images.inspect(child)) as { Config: Record<string, unknown> }).Config.OnBuild ?? null).toBeNull();
     await expect(engine.images.inspect("localhost/bad")).rejects.toThrow("No such image");
-    expect((await engine.images.list({ all: true })).length).toBe(before + 1);
+    expect((await engine.images.list({ all: true })).length).toBe(before + 3);
   }, 300_000);
 
   it("kills and removes a running step's container when the build is aborted", async () => {
