@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -509,5 +509,50 @@ describe("diff, export and cp", { timeout: 600_000 }, () => {
     expect(shell("tar -cf - host.txt | berth cp - e2e-fs:/tmp/renamed").stderr).toBe('Error: destination "e2e-fs:/tmp/renamed" must be a directory\n');
     expect(berth(["cp", "nope:/x", "."])).toEqual({ status: 1, stdout: "", stderr: "Error: No such container: nope\n" });
     expect(berth(["rm", "e2e-fs"]).status).toBe(0);
+});
+
+function context(name: string, dockerfile: string): string {
+  const dir = join(workDir, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "Dockerfile"), dockerfile);
+  writeFileSync(join(dir, "hello.txt"), "hello\n");
+  return dir;
+}
+
+describe("build and commit", () => {
+  it("prints docker's steps, tags, writes --iidfile, and -q prints only the ID", () => {
+    const dir = context("ok", "FROM busybox\nCOPY hello.txt /\nRUN cat /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n");
+    const first = berth(["build", "-t", "localhost/hello:1", "-t", "localhost/hello:2", "--iidfile", join(dir, "id.txt"), dir]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^Step 1\/4 : FROM busybox\n ---> [0-9a-f]{12}\nStep 2\/4 : COPY hello.txt \/\n ---> [0-9a-f]{12}\nStep 3\/4 : RUN cat \/hello.txt\n ---> Running in [0-9a-f]{12}\nhello\nRemoving intermediate container [0-9a-f]{12}\n/);
+    expect(first.stdout).toMatch(/Successfully tagged localhost\/hello:1\nSuccessfully tagged localhost\/hello:2\n$/);
+    const id = readFileSync(join(dir, "id.txt"), "utf8");
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(berth(["build", "-q", dir])).toEqual({ status: 0, stdout: `${id}\n`, stderr: "" });
+    expect(berth(["run", "--rm", "localhost/hello:2"]).stdout).toBe("hello\n");
+    // FROM, COPY, RUN, CMD: each a stored image (the rows below busybox's are <missing>).
+    expect(berth(["history", "-q", "localhost/hello:1"]).stdout.split("\n").filter((row) => /^[0-9a-f]{12}$/.test(row))).toHaveLength(4);
+  });
+
+  it("exits with a failing RUN's code, reads a Dockerfile from stdin, and refuses bad input", () => {
+    const dir = context("fail", "FROM busybox\nRUN exit 42\n");
+    const failed = berth(["build", "-t", "localhost/failed", dir]);
+    expect(failed.status).toBe(42);
+    expect(failed.stderr).toBe("The command '/bin/sh -c exit 42' returned a non-zero code: 42\n");
+    expect(berth(["image", "inspect", "localhost/failed"]).status).toBe(1);
+    const fromStdin = berth(["build", "-f", "-", "-q", dir], { input: "FROM busybox\nLABEL from=stdin\n" });
+    expect(fromStdin.status).toBe(0);
+    const bad = berth(["build", "-f", "-", dir], { input: "FROM busybox\nNOPE x\n" });
+    expect(bad).toMatchObject({ status: 1, stderr: "Error: Dockerfile:2: unknown instruction: NOPE\n" });
+    expect(berth(["build", join(workDir, "missing")]).status).toBe(1);
+  });
+
+  it("commit prints the new image's ID and tags it", () => {
+    expect(berth(["run", "--name", "commit-src", "busybox", "sh", "-c", "echo saved > /saved"]).status).toBe(0);
+    const committed = berth(["commit", "-c", "CMD cat /saved", "-m", "msg", "commit-src", "localhost/saved:1"]);
+    expect(committed.status).toBe(0);
+    expect(committed.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    expect(berth(["run", "--rm", "localhost/saved:1"]).stdout).toBe("saved\n");
+    expect(berth(["commit", "nope"])).toMatchObject({ status: 1, stderr: "Error: No such container: nope\n" });
   });
 });

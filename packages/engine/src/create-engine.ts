@@ -7,7 +7,9 @@ import { resolveRootPaths } from "./config/paths.js";
 import { loadSettings, type LoadSettingsOptions, type Settings } from "./config/settings.js";
 import type { EngineContext } from "./engine-context.js";
 import { EventLog } from "./events/event-log.js";
+import { createBuildService } from "./build/build-service.js";
 import { createContainerService } from "./containers/container-service.js";
+import { createContainerRuntime } from "./containers/container-runtime.js";
 import { createBlobStore } from "./storage/blob-store.js";
 import { createImageService } from "./images/image-service.js";
 import { initializeRoot, prepareRootDirs } from "./system/initialize-root.js";
@@ -62,8 +64,14 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<B
     logger,
   };
   const images = createImageService(ctx);
+  const runtime = createContainerRuntime(ctx);
   if (isFresh) await initializeRoot(ctx, images, { loadBaseImage: !options.skipBaseImage });
-  const services = { images, containers: createContainerService(ctx), volumes: createVolumeService(ctx) };
+  const services = {
+    images,
+    containers: createContainerService(ctx, runtime),
+    volumes: createVolumeService(ctx),
+    builds: createBuildService(ctx, runtime),
+  };
   return {
     ...services,
     system: createSystemService(ctx, services),

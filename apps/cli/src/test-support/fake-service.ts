@@ -23,6 +23,7 @@ export function createFakeService(parts: FakeServiceParts): () => Promise<BerthS
     containers: fill<ContainerService>("containers", parts.containers),
     images: fill<ImageService>("images", parts.images),
     volumes: fill<VolumeService>("volumes", parts.volumes),
+    builds: fill<BerthService["builds"]>("builds", undefined),
     system: fill<BerthService["system"]>("system", undefined),
     close: async () => {},
   } satisfies BerthService;

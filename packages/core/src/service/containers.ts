@@ -152,6 +152,20 @@ export interface ContainerExtractOptions {
   rename?: { from: string; to: string };
 }
 
+
+export interface ContainerCommitOptions {
+  /** REPO[:TAG] for the new image. */
+  reference?: string;
+  /** `-m`: the history row's comment. */
+  message?: string;
+  /** `-a`: the image's author. */
+  author?: string;
+  /** `-c`: Dockerfile instructions applied to the container's config. */
+  changes?: string[];
+  /** `-p`: freeze a running container meanwhile (default true). */
+  pause?: boolean;
+}
+
 export interface ContainerService extends ContainerProcessService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
   /**
@@ -192,6 +206,8 @@ export interface ContainerService extends ContainerProcessService {
   archivePath(idOrName: string, path: string): AsyncIterable<Uint8Array>;
   /** docker cp's extraction of a tar into the directory `path` inside the container. */
   extractToPath(idOrName: string, path: string, tar: AsyncIterable<Uint8Array>, options?: ContainerExtractOptions): Promise<void>;
+  /** The read-write layer as a new image on the container's image; its ID. */
+  commit(idOrName: string, options?: ContainerCommitOptions): Promise<string>;
 }
 
 /** `exec`: a process in a running container. Values as typed, like ContainerCreateOptions. */

@@ -1,3 +1,4 @@
+import type { BuildService } from "./builds.js";
 import type { ContainerPruneResult, ContainerService, ContainerSummary } from "./containers.js";
 import type { DiskUsageImage, ImagePruneResult, ImageService } from "./images.js";
 import type { VolumePruneResult, VolumeService } from "./volumes.js";
@@ -111,6 +112,7 @@ export interface BerthService {
   images: ImageService;
   containers: ContainerService;
   volumes: VolumeService;
+  builds: BuildService;
   system: SystemService;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { EngineContext } from "../engine-context.js";
 import { archiveContainerPath, exportContainer, extractToContainerPath, statContainerPath } from "./container-archive.js";
 import { cleanupContainer } from "./container-cleanup.js";
 import { diffContainer } from "./container-diff.js";
+import { commitContainer } from "./commit-container.js";
 import {
   attachContainer, killContainer, pauseContainer, removeContainer, restartContainer, startContainer, stopContainer, waitContainer,
 } from "./container-lifecycle.js";
@@ -18,8 +19,7 @@ import { renameContainer } from "./rename-container.js";
 import { topContainer } from "./top-container.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
-export function createContainerService(ctx: EngineContext): ContainerService {
-  const runtime = createContainerRuntime(ctx);
+export function createContainerService(ctx: EngineContext, runtime = createContainerRuntime(ctx)): ContainerService {
   return {
     create: (options) => createContainer(ctx, runtime, options),
     start: (text, attach) => startContainer(ctx, runtime, text, attach),
@@ -45,5 +45,6 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     statPath: (text, path) => statContainerPath(ctx, runtime, text, path),
     archivePath: (text, path) => archiveContainerPath(ctx, runtime, text, path),
     extractToPath: (text, path, tar, options) => extractToContainerPath(ctx, runtime, text, path, tar, options),
+    commit: (text, options) => commitContainer(ctx, runtime, text, options),
   };
 }

@@ -22,6 +22,9 @@ try {
     say({ event: "done", result: await engine.images.load({ kind: "file", path: job.path }) });
   } else if (job.kind === "import") {
     say({ event: "done", id: await engine.images.import({ kind: "file", path: job.path }, { reference: job.reference }) });
+  } else if (job.kind === "build") {
+    const onOutput = (text) => say({ event: "output", text });
+    say({ event: "done", result: await engine.builds.build({ context: { kind: "dir", path: job.path }, onOutput }) });
   } else if (job.kind === "worker") {
     say({ event: "done", summary: await runWorker(job) });
   } else if (job.kind === "churn") {

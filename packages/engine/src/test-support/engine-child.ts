@@ -19,10 +19,11 @@ export type ChildJob =
   | { kind: "load"; path: string }
   | { kind: "import"; path: string; reference?: string }
   | { kind: "worker"; id: number; rounds: number; tars: string[]; sharedTar: string; workers: number }
-  | { kind: "churn"; path: string; reference: string; rounds: number };
+  | { kind: "churn"; path: string; reference: string; rounds: number }
+  | { kind: "build"; path: string };
 
 export interface ChildMessage {
-  event: "ready" | "done";
+  event: "ready" | "done" | "output";
   [key: string]: unknown;
 }
 
