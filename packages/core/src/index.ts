@@ -36,3 +36,5 @@ export * from "./container/resources.js";
 export * from "./container/start-plan.js";
 export * from "./container/setup-script.js";
 export * from "./container/run-flags.js";
+export * from "./network/port-specs.js";
+export * from "./network/subnets.js";
