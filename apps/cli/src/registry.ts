@@ -39,6 +39,7 @@ export const commandRegistry: readonly RegisteredCommand[] = [
   register(["container wait", "wait"], () => import("./commands/container/wait.js")),
   register(["container logs", "logs"], () => import("./commands/container/logs.js")),
   register(["container inspect"], () => import("./commands/container/inspect.js")),
+  register(["container port", "port"], () => import("./commands/container/port.js")),
   register(["container cleanup"], () => import("./commands/container/cleanup.js")),
   register(["image ls", "image list", "images"], () => import("./commands/image/ls.js")),
   register(["image history", "history"], () => import("./commands/image/history.js")),

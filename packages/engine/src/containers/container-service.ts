@@ -9,6 +9,7 @@ import { createContainerRuntime } from "./container-runtime.js";
 import { createContainer } from "./create-container.js";
 import { inspectContainer } from "./inspect-container.js";
 import { listContainers } from "./list-containers.js";
+import { containerPorts } from "../network/endpoints.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
 export function createContainerService(ctx: EngineContext): ContainerService {
@@ -17,6 +18,7 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     create: (options) => createContainer(ctx, runtime, options),
     start: (text, attach) => startContainer(ctx, runtime, text, attach),
     list: (options) => listContainers(ctx, runtime, options),
+    ports: (text) => containerPorts(ctx, runtime, text),
     inspect: (text) => inspectContainer(ctx, runtime, text),
     stop: (text, options) => stopContainer(ctx, runtime, text, options),
     kill: (text, signal) => killContainer(ctx, runtime, text, signal),

@@ -1,11 +1,12 @@
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  BerthError, CONTAINER_STATES, formatContainerStatus, isBerthError, processArgv,
-  type ContainerListOptions, type ContainerSummary,
+  BerthError, CONTAINER_STATES, formatContainerStatus, formatPortsColumn, isBerthError, processArgv,
+  type ContainerListOptions, type ContainerSummary, type PublishedPort,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { findImage } from "../images/image-lookup.js";
+import { publishedPortsByContainer } from "../network/endpoints.js";
 import { reconcileContainer } from "./container-cleanup.js";
 import { isActive } from "./container-exit.js";
 import { containerPaths } from "./container-paths.js";
@@ -91,7 +92,8 @@ async function compileFilters(ctx: EngineContext, filters: Record<string, string
   return matchers;
 }
 
-export function summarize(record: ContainerRecord, now = new Date()): ContainerSummary {
+/** `ports`: the host ports a running container holds (its NetworkEndpoint rows). */
+export function summarize(record: ContainerRecord, now = new Date(), ports: readonly PublishedPort[] = []): ContainerSummary {
   const { row } = record;
   const { path, args } = processArgv(record.config);
   return {
@@ -105,6 +107,7 @@ export function summarize(record: ContainerRecord, now = new Date()): ContainerS
     status: formatContainerStatus({ state: record.state, exitCode: row.exitCode, startedAt: row.startedAt ?? undefined, finishedAt: row.finishedAt ?? undefined }, now),
     exitCode: row.exitCode,
     labels: record.config.Labels ?? {},
+    ports: isActive(record.state) ? formatPortsColumn(ports, Object.keys(record.config.ExposedPorts ?? {})) : "",
   };
 }
 
@@ -121,9 +124,10 @@ export async function listContainers(ctx: EngineContext, runtime: ContainerRunti
   let selected = records.filter((record) => (showAll || isActive(record.state)) && matchers.every((matches) => matches(record)));
   if (options.last !== undefined && options.last >= 0) selected = selected.slice(0, options.last);
   const now = new Date();
+  const ports = await publishedPortsByContainer(ctx);
   const summaries: ContainerSummary[] = [];
   for (const record of selected) {
-    const summary = summarize(record, now);
+    const summary = summarize(record, now, ports.get(record.row.id));
     if (options.size) {
       const imageSize = Number((await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: record.row.imageId } }, select: { size: true } }))?.size ?? 0);
       summary.sizeRw = await treeSize(containerPaths(ctx.paths, record.row.id).upper);
