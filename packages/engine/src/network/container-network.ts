@@ -8,7 +8,7 @@ import { hostsFileText } from "../containers/container-files.js";
 import { createNetworkNamespace, pinNetworkNamespace } from "../containers/network-namespace.js";
 import { withLock } from "../storage/lock.js";
 import { ip, ipBatchInNamespace, setSysctl } from "./host-network.js";
-import { syncFirewall, type FirewallPort } from "./firewall.js";
+import { removeFirewall, syncFirewall, type FirewallPort } from "./firewall.js";
 import { bindHostPorts, closeServers, handOverPorts, releasePorts, type HeldPorts } from "./port-holder.js";
 import { defaultNetwork, findNetwork, vethDevice, type NetworkRow } from "./network-store.js";
 import { containerNetnsOf, networkMode, publishedBindings } from "./network-mode.js";
@@ -27,10 +27,14 @@ export const withNetworkLock = <T>(ctx: EngineContext, fn: () => Promise<T>) => 
 
 const isDefault = (network: NetworkRow) => network.name === "bridge";
 
-/** The bridge device up with the gateway address; route_localnet so 127.0.0.1 can reach published ports. */
-export async function ensureBridge(network: NetworkRow): Promise<void> {
+/**
+ * The bridge device up with the gateway address, its alias naming the root (`berth-<hash>`, so a
+ * sweep finds every bridge of a root); route_localnet so 127.0.0.1 can reach published ports.
+ */
+export async function ensureBridge(ctx: EngineContext, network: NetworkRow): Promise<void> {
   const prefix = parseSubnet(network.subnet).prefix;
   await ip(["link", "add", network.device, "type", "bridge"], /File exists/);
+  await ip(["link", "set", network.device, "alias", rootAlias(ctx.paths.rootHash)]);
   await ip(["addr", "replace", `${network.gateway}/${prefix}`, "dev", network.device]);
   await ip(["link", "set", network.device, "up"]);
   await setSysctl(`net.ipv4.conf.${network.device}.route_localnet`, "1");
@@ -38,6 +42,15 @@ export async function ensureBridge(network: NetworkRow): Promise<void> {
 
 export async function removeBridge(device: string): Promise<void> {
   await ip(["link", "del", device], /Cannot find device|does not exist/);
+}
+
+export const rootAlias = (rootHash: string) => `berth-${rootHash}`;
+
+/** Every bridge of a root (by alias) and its chains removed: the tests' sweep, whatever state a test left. */
+export async function removeRootNetworking(rootHash: string): Promise<void> {
+  const links = JSON.parse(await ip(["-j", "link", "show", "type", "bridge"])) as { ifname: string; ifalias?: string }[];
+  for (const link of links) if (link.ifalias === rootAlias(rootHash)) await removeBridge(link.ifname);
+  await removeFirewall(rootHash);
 }
 
 /** Rewrites the root's chains from the rows: bridges that exist and every held port. */
@@ -61,7 +74,7 @@ async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId
 /** One endpoint: leased under the lock (bridge made on demand), then the veth pair and eth0's address and route. */
 async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string): Promise<string> {
   const lease = await withNetworkLock(ctx, async () => {
-    await ensureBridge(network);
+    await ensureBridge(ctx, network);
     return leaseAddress(ctx, network, containerId);
   });
   const prefix = parseSubnet(network.subnet).prefix;
