@@ -2,6 +2,7 @@ export * from "./errors.js";
 export type * from "./service/images.js";
 export type * from "./service/system.js";
 export type * from "./service/containers.js";
+export type * from "./service/networks.js";
 export * from "./digest.js";
 export * from "./reference.js";
 export * from "./reference-match.js";

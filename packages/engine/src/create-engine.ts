@@ -9,6 +9,7 @@ import type { EngineContext } from "./engine-context.js";
 import { EventLog } from "./events/event-log.js";
 import { createContainerService } from "./containers/container-service.js";
 import { createBlobStore } from "./storage/blob-store.js";
+import { createNetworkService } from "./network/network-service.js";
 import { createImageService } from "./images/image-service.js";
 import { initializeRoot, prepareRootDirs } from "./system/initialize-root.js";
 import { createSystemService } from "./system/system-service.js";
@@ -65,6 +66,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<B
   return {
     images,
     containers: createContainerService(ctx),
+    networks: createNetworkService(ctx),
     system: createSystemService(ctx),
     close: () => database.close(),
   };

@@ -21,6 +21,7 @@ export function createFakeService(parts: FakeServiceParts): () => Promise<BerthS
   const service = {
     containers: fill<ContainerService>("containers", parts.containers),
     images: fill<ImageService>("images", parts.images),
+    networks: fill<BerthService["networks"]>("networks", undefined),
     system: fill<BerthService["system"]>("system", undefined),
     close: async () => {},
   } satisfies BerthService;

@@ -1,5 +1,6 @@
 import type { ContainerService } from "./containers.js";
 import type { ImageService } from "./images.js";
+import type { NetworkService } from "./networks.js";
 
 export interface BerthEvent {
   /** Monotonic row id; `events --since` can also take a time. */
@@ -68,6 +69,7 @@ export interface SystemService {
 export interface BerthService {
   images: ImageService;
   containers: ContainerService;
+  networks: NetworkService;
   system: SystemService;
   close(): Promise<void>;
 }

@@ -1,10 +1,9 @@
 import { join } from "node:path";
-import { writeFile } from "node:fs/promises";
 import { BerthError, macForAddress, nextFreeAddress, parseSubnet, type PortBindings, type PublishedPort } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import type { ContainerPaths } from "../containers/container-paths.js";
 import type { ContainerRecord } from "../containers/container-store.js";
-import { hostsFileText } from "../containers/container-files.js";
+import { writeHostsFiles } from "./hosts-files.js";
 import { createNetworkNamespace, pinNetworkNamespace } from "../containers/network-namespace.js";
 import { withLock } from "../storage/lock.js";
 import { ip, ipBatchInNamespace, setSysctl } from "./host-network.js";
@@ -62,20 +61,23 @@ export async function syncRootFirewall(ctx: EngineContext): Promise<void> {
   await syncFirewall(ctx, live.map((network) => ({ device: network.device, subnet: network.subnet, internal: network.internal })), ports);
 }
 
-async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string): Promise<{ address: string; macAddress: string; hostDevice: string }> {
+async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, aliases: readonly string[]): Promise<{ address: string; macAddress: string; hostDevice: string }> {
   const taken = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } });
   const address = nextFreeAddress(parseSubnet(network.subnet), network.gateway, taken.map((row) => row.address));
   if (address === undefined) throw new BerthError("UNAVAILABLE", `no available IPv4 addresses on network ${network.name}`);
   const lease = { address, macAddress: macForAddress(address), hostDevice: vethDevice(network.id, containerId) };
-  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease } });
+  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases) } });
   return lease;
 }
 
-/** One endpoint: leased under the lock (bridge made on demand), then the veth pair and eth0's address and route. */
-async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string): Promise<string> {
+/**
+ * One endpoint: leased under the lock (bridge made on demand), then the veth pair and the
+ * interface's address (and, for eth0, the default route).
+ */
+export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, aliases: readonly string[] = []): Promise<string> {
   const lease = await withNetworkLock(ctx, async () => {
     await ensureBridge(ctx, network);
-    return leaseAddress(ctx, network, containerId);
+    return leaseAddress(ctx, network, containerId, aliases);
   });
   const prefix = parseSubnet(network.subnet).prefix;
   // Made inside the namespace with the peer put in the engine's own (the host's): no rename, no move.
@@ -104,14 +106,14 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
   let held: HeldPorts | undefined;
   try {
     held = await bindHostPorts(publishedBindings(record.config, record.hostConfig as { PortBindings: PortBindings; PublishAllPorts: boolean }));
-    const address = await connectEndpoint(ctx, network, record.row.id, paths.netns, "eth0");
-    await writeFile(paths.hosts, `${hostsFileText()}${address}\t${record.config.Hostname ?? record.row.id.slice(0, 12)}\n`);
+    await connectEndpoint(ctx, network, record.row.id, paths.netns, "eth0");
     const ports = held.ports;
     await withNetworkLock(ctx, async () => {
       await ctx.client.networkEndpoint.update({
         where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: network.id, containerId: record.row.id } },
         data: { ports: JSON.stringify(ports) },
       });
+      await writeHostsFiles(ctx, [network.id]);
       await syncRootFirewall(ctx);
     });
     await handOverPorts(held, holderPidFile(paths));
@@ -130,12 +132,16 @@ export async function releaseContainerNetwork(ctx: EngineContext, id: string, pa
   const endpoints = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: id }, include: { network: true } });
   if (endpoints.length === 0) return;
   await withNetworkLock(ctx, async () => {
-    for (const endpoint of endpoints) {
-      await ip(["link", "del", endpoint.hostDevice], /Cannot find device|does not exist/);
-      await ctx.client.networkEndpoint.deleteMany({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId, containerId: id } });
-      const left = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId } });
-      if (left === 0 && isDefault(endpoint.network)) await removeBridge(endpoint.network.device);
-    }
+    for (const endpoint of endpoints) await dropEndpoint(ctx, endpoint);
+    await writeHostsFiles(ctx, endpoints.map((endpoint) => endpoint.networkId));
     await syncRootFirewall(ctx);
   });
+}
+
+/** Under the lock: the veth deleted (its peer in the container goes with it), the lease given back, an idle default bridge removed. */
+export async function dropEndpoint(ctx: EngineContext, endpoint: { networkId: string; containerId: string; hostDevice: string; network: NetworkRow }): Promise<void> {
+  await ip(["link", "del", endpoint.hostDevice], /Cannot find device|does not exist/);
+  await ctx.client.networkEndpoint.deleteMany({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId, containerId: endpoint.containerId } });
+  const left = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId } });
+  if (left === 0 && isDefault(endpoint.network)) await removeBridge(endpoint.network.device);
 }

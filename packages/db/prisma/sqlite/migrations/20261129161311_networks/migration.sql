@@ -23,6 +23,7 @@ CREATE TABLE "NetworkEndpoint" (
     "macAddress" TEXT NOT NULL,
     "hostDevice" TEXT NOT NULL,
     "ports" TEXT NOT NULL DEFAULT '[]',
+    "aliases" TEXT NOT NULL DEFAULT '[]',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     PRIMARY KEY ("nodeId", "networkId", "containerId"),

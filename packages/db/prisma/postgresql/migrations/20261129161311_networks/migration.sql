@@ -23,6 +23,7 @@ CREATE TABLE "NetworkEndpoint" (
     "macAddress" TEXT NOT NULL,
     "hostDevice" TEXT NOT NULL,
     "ports" TEXT NOT NULL DEFAULT '[]',
+    "aliases" TEXT NOT NULL DEFAULT '[]',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "NetworkEndpoint_pkey" PRIMARY KEY ("nodeId","networkId","containerId")
