@@ -80,7 +80,7 @@ cat <<MD
 #### HTTP through a published port, $(date -u '+%Y-%m-%d %H:%M') UTC
 
 busybox httpd serving a 175-byte page in a container; \`wrk -t1 -c$WRK_CONNECTIONS -d${WRK_SECONDS}s\`
-on 127.0.0.1, $ROUNDS rounds per tool alternating, median shown. berth $(berth_build_note):
+on 127.0.0.1, $ROUNDS rounds per tool alternating, median shown. $(berth_build_note):
 default bridge, iptables DNAT (route_localnet). Docker $("$DOCKER_BIN" version -f '{{.Server.Version}}'):
 private daemon, docker-proxy (its iptables NAT is off in the test daemon), user bridge network.
 Machine: $(machine_note). At start: $started_load; at end: $(load_note).
