@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { containerLeftovers, runAttached, useContainerRoots } from "../test-support/container-root.js";
-import { freePort, httpGet, networkLeftovers } from "../test-support/network-leftovers.js";
+import { fetchFromInside, freePort, httpGet, httpdCommand, networkLeftovers } from "../test-support/network-probes.js";
 
 // The default bridge on the real kernel: a veth per container, addresses leased in the database,
 // published ports held on the host and NATed by the root's iptables chains, everything gone
@@ -11,15 +11,7 @@ import { freePort, httpGet, networkLeftovers } from "../test-support/network-lef
 
 const freshRoot = useContainerRoots();
 
-/** A shell loop that GETs the page from inside a container (busybox's static wget crashes resolving here; nc does not). */
-const fetchFrom = (address: string) =>
-  `for i in 1 2 3 4 5 6 7 8 9 10; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${address} 8000 | tail -n 1 | grep . && exit 0; sleep 0.2; done; exit 1`;
-
-const httpd = (page: string) => ({
-  image: "busybox",
-  cmd: ["sh", "-c", `mkdir -p /www && echo ${page} > /www/index.html && exec httpd -f -p 8000 -h /www`],
-  detach: true,
-});
+const httpd = (page: string) => ({ image: "busybox", cmd: httpdCommand(page), detach: true });
 
 async function started(engine: Awaited<ReturnType<typeof freshRoot>>["engine"], options: Parameters<typeof engine.containers.create>[0]): Promise<string> {
   const { id } = await engine.containers.create(options);
@@ -122,7 +114,7 @@ describe("the default bridge", () => {
     const policy = /^:FORWARD (\w+)/m.exec((await execa("iptables-save", ["-t", "filter"])).stdout)?.[1] ?? "ACCEPT";
     await execa("iptables", ["-w", "-P", "FORWARD", "DROP"]);
     try {
-      const client = await runAttached(engine, { image: "busybox", cmd: ["sh", "-c", fetchFrom(address)] });
+      const client = await runAttached(engine, { image: "busybox", cmd: ["sh", "-c", fetchFromInside(address, 10)] });
       expect(client.stdout, client.stderr).toBe("forwarded\n");
     } finally {
       await execa("iptables", ["-w", "-P", "FORWARD", policy]);

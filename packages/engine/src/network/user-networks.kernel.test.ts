@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runAttached, useContainerRoots } from "../test-support/container-root.js";
-import { networkLeftovers } from "../test-support/network-leftovers.js";
+import { fetchFromInside, httpdCommand, networkLeftovers } from "../test-support/network-probes.js";
 
 // User networks, the other network modes and bad input on the real kernel. Traffic goes only to
 // berth's own container addresses (and names that resolve to them through /etc/hosts).
@@ -9,13 +9,8 @@ import { networkLeftovers } from "../test-support/network-leftovers.js";
 const freshRoot = useContainerRoots();
 type Engine = Awaited<ReturnType<typeof freshRoot>>["engine"];
 
-const httpd = (page: string) => ["sh", "-c", `mkdir -p /www && echo ${page} > /www/index.html && exec httpd -f -p 8000 -h /www`];
-/** GET from inside a container with nc (busybox's static wget crashes resolving here). */
-const fetchFrom = (host: string, tries = 6) =>
-  `for i in $(seq ${tries}); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 1 ${host} 8000 | tail -n 1 | grep . && exit 0; sleep 0.2; done; echo unreachable; exit 1`;
-
 async function serve(engine: Engine, name: string, network: string): Promise<string> {
-  const { id } = await engine.containers.create({ image: "busybox", cmd: httpd(name), name, network, detach: true });
+  const { id } = await engine.containers.create({ image: "busybox", cmd: httpdCommand(name), name, network, detach: true });
   await engine.containers.start(id);
   return id;
 }
@@ -30,10 +25,10 @@ describe("user networks", () => {
     await engine.networks.create({ name: "other" });
     const srv = await serve(engine, "srv", "app");
     expect(await addressOn(engine, srv, "app")).toBe("10.201.7.2");
-    const byName = await runAttached(engine, { image: "busybox", network: "app", cmd: ["sh", "-c", fetchFrom("srv")] });
+    const byName = await runAttached(engine, { image: "busybox", network: "app", cmd: ["sh", "-c", fetchFromInside("srv")] });
     expect(byName.stdout, byName.stderr).toBe("srv\n");
     // Another network cannot reach srv's address.
-    const isolated = await runAttached(engine, { image: "busybox", network: "other", cmd: ["sh", "-c", fetchFrom("10.201.7.2", 2)] });
+    const isolated = await runAttached(engine, { image: "busybox", network: "other", cmd: ["sh", "-c", fetchFromInside("10.201.7.2", 2)] });
     expect(isolated.stdout).toBe("unreachable\n");
     // connect with an alias: srv's /etc/hosts gains the peer in place; twice is refused; disconnect drops it.
     const { id: peer } = await engine.containers.create({ image: "busybox", cmd: ["sleep", "60"], name: "peer", detach: true });

@@ -3,8 +3,9 @@ import { execa } from "execa";
 import { filterChain } from "../network/firewall.js";
 import { rootAlias } from "../network/container-network.js";
 
-// What a root's networking may leave on the host: bridges (found by their alias), the root's
-// chains and jumps, veths on its bridges, listeners on given ports.
+// Probes for network tests: what a root's networking may leave on the host (bridges, found by
+// their alias; the root's chains and jumps; veths on its bridges; listeners on given ports), a free
+// port, GETs over loopback and from inside a container, a busybox httpd command.
 
 export async function networkLeftovers(rootHash: string, ports: readonly number[] = []): Promise<string[]> {
   const found: string[] = [];
@@ -38,3 +39,13 @@ export async function httpGet(url: string): Promise<string> {
     return `failed: ${(error as Error).message}`;
   }
 }
+
+/** busybox httpd serving `page` on port 8000 from /www. */
+export const httpdCommand = (page: string) => ["sh", "-c", `mkdir -p /www && echo ${page} > /www/index.html && exec httpd -f -p 8000 -h /www`];
+
+/**
+ * A shell loop that GETs port 8000 of `host` from inside a container with nc (busybox's static
+ * wget crashes resolving here), printing the body's last line or `unreachable`.
+ */
+export const fetchFromInside = (host: string, tries = 6) =>
+  `for i in $(seq ${tries}); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 1 ${host} 8000 | tail -n 1 | grep . && exit 0; sleep 0.2; done; echo unreachable; exit 1`;
