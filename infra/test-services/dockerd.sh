@@ -14,6 +14,8 @@
 # no IP forwarding, a cgroup parent of its own, and pulls from outside loopback fail
 # at once (a dead proxy), so a test can never fetch from a public registry.
 # Env: DOCKERD_STORAGE_DRIVER (default: overlay2, then vfs if overlay2 fails),
+#      DOCKERD_USERLAND_PROXY=true (docker-proxy publishes -p ports on a user network that the
+#        test made with `docker network create`: still no iptables rules; default false),
 #      DOCKER_BIN (default /usr/bin/docker, Debian's client), DOCKERD_START_TIMEOUT (60 s).
 set -euo pipefail
 
@@ -120,7 +122,7 @@ start_with() { # start_with DRIVER -> 0 when it answers
     --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$pidfile" \
     -H "unix://$sock" --storage-driver "$driver" \
     --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-    --userland-proxy=false --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "/$cgroup_parent" \
+    --userland-proxy="${DOCKERD_USERLAND_PROXY:-false}" --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "/$cgroup_parent" \
     </dev/null >>"$dir/dockerd.log" 2>&1 &
   pid=$!
   local deadline=$((SECONDS + ${DOCKERD_START_TIMEOUT:-60}))

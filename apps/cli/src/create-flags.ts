@@ -25,8 +25,11 @@ export const createFlagOptions = {
   memorySwap: stringOption("--memory-swap bytes", "Limit memory plus swap (-1: swap unlimited)"),
   mount: listOption("--mount mount", "Mount a volume, bind or tmpfs (type=…,source=…,target=…)"),
   name: stringOption("--name string", "Give the container a name"),
+  network: stringOption("--network string", "Connect the container to a network: bridge (default), host, none, container:NAME or a network's name"),
   oomScoreAdj: stringOption("--oom-score-adj int", "Adjust the OOM killer's preference (-1000 to 1000)"),
   pidsLimit: stringOption("--pids-limit int", "Limit the number of processes (-1: unlimited)"),
+  publish: listOption("-p, --publish list", "Publish a container's port(s) to the host: [ip:][hostPort:]containerPort[/proto]"),
+  publishAll: booleanOption("-P, --publish-all", "Publish all exposed ports to random host ports"),
   privileged: booleanOption("--privileged", "Run with all capabilities and host devices (no isolation from the host's kernel interfaces)"),
   pull: stringOption("--pull string", 'When to pull the image: "missing" (default), "always" or "never"; berth cannot pull yet'),
   readOnly: booleanOption("--read-only", "Make the root filesystem read-only"),
@@ -61,9 +64,12 @@ export interface CreateFlagValues {
   memorySwap: string | undefined;
   mount: string[];
   name: string | undefined;
+  network: string | undefined;
   oomScoreAdj: string | undefined;
   pidsLimit: string | undefined;
   privileged: boolean;
+  publish: string[];
+  publishAll: boolean;
   pull: string | undefined;
   readOnly: boolean;
   restart: string | undefined;
@@ -128,6 +134,9 @@ export async function toCreateOptions(
     oomScoreAdj: flags.oomScoreAdj,
     volumes: flags.volume,
     mounts: flags.mount,
+    network: flags.network,
+    publish: flags.publish,
+    publishAll: flags.publishAll,
   };
 }
 

@@ -18,6 +18,7 @@ function register<S extends CommandSpec>(
 export const commandGroups: Readonly<Record<string, string>> = {
   container: "Manage containers",
   image: "Manage images",
+  network: "Manage networks",
   system: "Manage berth",
   volume: "Manage volumes",
 };
@@ -57,6 +58,15 @@ export const commandRegistry: readonly RegisteredCommand[] = [
   register(["container diff", "diff"], () => import("./commands/container/diff.js")),
   register(["container export", "export"], () => import("./commands/container/export.js")),
   register(["container cp", "cp"], () => import("./commands/container/cp.js")),
+  register(["container port", "port"], () => import("./commands/container/port.js")),
+  register(["container cleanup"], () => import("./commands/container/cleanup.js")),
+  register(["network create"], () => import("./commands/network/create.js")),
+  register(["network ls", "network list"], () => import("./commands/network/ls.js")),
+  register(["network inspect"], () => import("./commands/network/inspect.js")),
+  register(["network rm", "network remove"], () => import("./commands/network/rm.js")),
+  register(["network prune"], () => import("./commands/network/prune.js")),
+  register(["network connect"], () => import("./commands/network/connect.js")),
+  register(["network disconnect"], () => import("./commands/network/disconnect.js")),
   register(["image ls", "image list", "images"], () => import("./commands/image/ls.js")),
   register(["image history", "history"], () => import("./commands/image/history.js")),
   register(["image inspect"], () => import("./commands/image/inspect.js")),

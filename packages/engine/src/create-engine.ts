@@ -11,6 +11,7 @@ import { createBuildService } from "./build/build-service.js";
 import { createContainerService } from "./containers/container-service.js";
 import { createContainerRuntime } from "./containers/container-runtime.js";
 import { createBlobStore } from "./storage/blob-store.js";
+import { createNetworkService } from "./network/network-service.js";
 import { createImageService } from "./images/image-service.js";
 import { initializeRoot, prepareRootDirs } from "./system/initialize-root.js";
 import { createSystemService } from "./system/system-service.js";
@@ -71,6 +72,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<B
     containers: createContainerService(ctx, runtime),
     volumes: createVolumeService(ctx),
     builds: createBuildService(ctx, runtime),
+    networks: createNetworkService(ctx),
   };
   return {
     ...services,

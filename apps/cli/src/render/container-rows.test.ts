@@ -17,6 +17,7 @@ function container(overrides: Partial<ContainerSummary> & { id: string }): Conta
     status: "Up 5 minutes",
     exitCode: 0,
     labels: {},
+    ports: "",
     ...overrides,
   };
 }

@@ -9,7 +9,7 @@ export interface ContainerRow {
   Command: string;
   CreatedAt: string;
   RunningFor: string;
-  /** Published ports come with networking; empty until then. */
+  /** docker's PORTS: "0.0.0.0:9020->8000/tcp, 53/udp". */
   Ports: string;
   State: string;
   /** The service's text: "Up 5 minutes", "Exited (137) 3 seconds ago", "Created"… */
@@ -63,7 +63,7 @@ export function buildContainerRows(containers: readonly ContainerSummary[], opti
       Command: goQuote(options.isTruncated ? truncateWithEllipsis(container.command, commandWidth) : container.command),
       CreatedAt: formatGoTime(container.created),
       RunningFor: formatRelativeTime(container.created, options.now),
-      Ports: "",
+      Ports: container.ports,
       State: container.state,
       Status: container.status,
       Size: formatContainerSize(container),

@@ -24,6 +24,7 @@ export function createFakeService(parts: FakeServiceParts): () => Promise<BerthS
     images: fill<ImageService>("images", parts.images),
     volumes: fill<VolumeService>("volumes", parts.volumes),
     builds: fill<BerthService["builds"]>("builds", undefined),
+    networks: fill<BerthService["networks"]>("networks", undefined),
     system: fill<BerthService["system"]>("system", undefined),
     close: async () => {},
   } satisfies BerthService;

@@ -1,3 +1,5 @@
+import type { PublishedPort } from "../network/port-specs.js";
+
 /**
  * The typed service surface for containers: what `create`, `run`, `ps`, `stop`… call. Values
  * arrive as the user typed them (docker's flag texts); the engine validates them with core's
@@ -53,6 +55,12 @@ export interface ContainerCreateOptions {
   volumes?: string[];
   /** `--mount` texts. */
   mounts?: string[];
+  /** `--network`: bridge (default), host, none, container:NAME or a network's name. */
+  network?: string;
+  /** `-p` texts: `[ip:][hostPort:]containerPort[/proto]`, ranges allowed. */
+  publish?: string[];
+  /** `-P`: every exposed port on a random host port. */
+  publishAll?: boolean;
 }
 
 export type ContainerStateName = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
@@ -71,6 +79,8 @@ export interface ContainerSummary {
   status: string;
   exitCode: number;
   labels: Record<string, string>;
+  /** docker's PORTS column text, e.g. "0.0.0.0:9020->8000/tcp". */
+  ports: string;
   /** Bytes in the read-write layer, with `size`. */
   sizeRw?: number;
   /** Bytes of the image plus the read-write layer, with `size`. */
@@ -174,6 +184,8 @@ export interface ContainerService extends ContainerProcessService {
    */
   start(idOrName: string, attach?: AttachStreams): Promise<number | undefined>;
   list(options?: ContainerListOptions): Promise<ContainerSummary[]>;
+  /** The host ports a running container holds (none once it stopped), for `port`. */
+  ports(idOrName: string): Promise<PublishedPort[]>;
   /** Docker-shaped inspect object. */
   inspect(idOrName: string): Promise<Record<string, unknown>>;
   /** Stop signal, wait `timeout` seconds (default the container's, else 10), then SIGKILL. */

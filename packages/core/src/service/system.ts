@@ -1,6 +1,7 @@
 import type { BuildService } from "./builds.js";
 import type { ContainerPruneResult, ContainerService, ContainerSummary } from "./containers.js";
 import type { DiskUsageImage, ImagePruneResult, ImageService } from "./images.js";
+import type { NetworkService } from "./networks.js";
 import type { VolumePruneResult, VolumeService } from "./volumes.js";
 
 export interface BerthEvent {
@@ -113,6 +114,7 @@ export interface BerthService {
   containers: ContainerService;
   volumes: VolumeService;
   builds: BuildService;
+  networks: NetworkService;
   system: SystemService;
   close(): Promise<void>;
 }

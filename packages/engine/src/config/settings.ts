@@ -15,6 +15,11 @@ const settingsSchema = z
      * cleanup <id>`). Unset: apps/cli/bin/berth of the checkout the engine runs from.
      */
     cli_path: z.string().min(1).optional(),
+    /**
+     * The default `bridge` network's IPv4 subnet (CIDR) when it is first made. Unset: the first
+     * /24 of 10.200.0.0/16 that no host route and no other berth network uses.
+     */
+    bridge_subnet: z.string().min(1).optional(),
   })
   .strict();
 
@@ -33,6 +38,7 @@ const envNames: Partial<Record<SettingKey, string>> = {
   base_image_archive: "BERTH_BASE_IMAGE_ARCHIVE",
   log_level: "BERTH_LOG_LEVEL",
   cli_path: "BERTH_CLI",
+  bridge_subnet: "BERTH_BRIDGE_SUBNET",
 };
 
 export interface LoadedSettings {

@@ -11,6 +11,7 @@ import { unmountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { isProcessRunning, waitUntil } from "./host-processes.js";
 import { releaseNetworkNamespace } from "./network-namespace.js";
+import { releaseContainerNetwork } from "../network/container-network.js";
 
 /** The container's cgroup in this host's layout. */
 export async function containerGroup(ctx: EngineContext, runtime: ContainerRuntime, id: string): Promise<{ layout: CgroupLayout; group: ReturnType<typeof containerCgroup> }> {
@@ -20,7 +21,7 @@ export async function containerGroup(ctx: EngineContext, runtime: ContainerRunti
 
 /**
  * Frees what a run of the container holds on the host: any process left in its cgroup, the
- * rootfs mount, the cgroup, the network namespace and the runtime dir. Idempotent, and fine on a
+ * rootfs mount, the cgroup, the network namespace, its leases and held ports, and the runtime dir. Idempotent, and fine on a
  * half-made start; the monitor (outside the cgroup) is left to finish on its own.
  */
 export async function releaseContainerResources(ctx: EngineContext, runtime: ContainerRuntime, id: string, paths: ContainerPaths): Promise<void> {
@@ -33,6 +34,7 @@ export async function releaseContainerResources(ctx: EngineContext, runtime: Con
     unmountRootfs(paths, mounts),
     removeCgroup(runtime.cgroupHost, group),
     releaseNetworkNamespace(paths.netns, mounts),
+    releaseContainerNetwork(ctx, id, paths),
   ]);
   await rm(paths.runDir, { recursive: true, force: true });
   ctx.logger.debug({ container: id, phase: "release", ms: Math.round(performance.now() - started) }, "end phase");

@@ -17,6 +17,7 @@ import { listContainers } from "./list-containers.js";
 import { pruneContainers } from "./prune-containers.js";
 import { renameContainer } from "./rename-container.js";
 import { topContainer } from "./top-container.js";
+import { containerPorts } from "../network/endpoints.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
 export function createContainerService(ctx: EngineContext, runtime = createContainerRuntime(ctx)): ContainerService {
@@ -24,6 +25,7 @@ export function createContainerService(ctx: EngineContext, runtime = createConta
     create: (options) => createContainer(ctx, runtime, options),
     start: (text, attach) => startContainer(ctx, runtime, text, attach),
     list: (options) => listContainers(ctx, runtime, options),
+    ports: (text) => containerPorts(ctx, runtime, text),
     inspect: (text) => inspectContainer(ctx, runtime, text),
     stop: (text, options) => stopContainer(ctx, runtime, text, options),
     kill: (text, signal) => killContainer(ctx, runtime, text, signal),

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  BerthError, checkResources, invalidArgument, mergeRunConfig, parseRunFlags, processArgv,
+  BerthError, checkResources, invalidArgument, mergeRunConfig, parsePortSpecs, parseRunFlags, processArgv,
   type ContainerCreateOptions, type RawRunFlags,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -21,6 +21,7 @@ import { containerPaths, containersDir } from "./container-paths.js";
 import { containerEventAttributes, parseContainerRow } from "./container-store.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { buildHostConfig } from "./host-config.js";
+import { checkContainerNetwork } from "../network/network-mode.js";
 
 const text = (value: number | string | undefined) => (value === undefined ? undefined : String(value));
 
@@ -103,6 +104,8 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   checkSecurityOptions(options.securityOpt ?? []);
   if (options.init === true) throw new BerthError("UNAVAILABLE", "--init is not supported yet", { hint: "run the command without --init" });
   const warnings = await runtime.resourceWarnings(flags.resources);
+  const portBindings = parsePortSpecs(options.publish ?? []);
+  const networkMode = await checkContainerNetwork(ctx, options.network ?? "default", Object.keys(portBindings).length > 0 || options.publishAll === true);
   const image = await findImage(ctx, options.image);
   const imageConfig = (await readImageConfig(ctx, image.id)).config;
 
@@ -118,6 +121,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
     user: flags.user,
     labels: flags.labels,
     volumes: anonymousTargets,
+    exposedPorts: Object.keys(portBindings),
     stopSignal: flags.stopSignal,
     stopTimeout: flags.stopTimeout,
     hostname: options.hostname,
@@ -129,7 +133,9 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   const name = await pickName(ctx, options.name);
   const hostConfig = buildHostConfig({
     flags, volumeTexts, mountRequests: flags.mounts.slice(volumeTexts.length), securityOpt: options.securityOpt ?? [],
-    cgroupVersion: (await runtime.cgroupLayout()).version, ...(options.init === undefined ? {} : { init: options.init }),
+    cgroupVersion: (await runtime.cgroupLayout()).version,
+    network: { mode: networkMode, portBindings, publishAll: options.publishAll ?? false },
+    ...(options.init === undefined ? {} : { init: options.init }),
   });
   const points = await settleCreateMounts(
     ctx.paths, flags.mounts, flags.mounts.map((_, index) => index < volumeTexts.length),

@@ -1,6 +1,6 @@
 import {
   DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, formatTmpfsData,
-  type MountRequest, type RestartPolicy, type RunFlags,
+  type MountRequest, type PortBindings, type RestartPolicy, type RunFlags,
 } from "@berth/core";
 
 // docker's HostConfig as create stores it and inspect prints it (formats.md §8), keys in docker's
@@ -23,7 +23,7 @@ export interface HostConfig {
   ContainerIDFile: string;
   LogConfig: { Type: string; Config: Record<string, string> };
   NetworkMode: string;
-  PortBindings: Record<string, unknown>;
+  PortBindings: PortBindings;
   RestartPolicy: RestartPolicy;
   AutoRemove: boolean;
   VolumeDriver: string;
@@ -83,6 +83,8 @@ export interface HostConfigInput {
   securityOpt: readonly string[];
   cgroupVersion: 1 | 2;
   init?: boolean;
+  /** `--network`, `-p` and `-P` as checked by create (default: the bridge, nothing published). */
+  network?: { mode: string; portBindings: PortBindings; publishAll: boolean };
 }
 
 export function toDockerMount(request: MountRequest): DockerMount {
@@ -136,8 +138,8 @@ export function buildHostConfig(input: HostConfigInput): HostConfig {
     Binds: binds.length > 0 ? binds : null,
     ContainerIDFile: "",
     LogConfig: { Type: "json-file", Config: {} },
-    NetworkMode: "default",
-    PortBindings: {},
+    NetworkMode: input.network?.mode ?? "default",
+    PortBindings: input.network?.portBindings ?? {},
     RestartPolicy: flags.restartPolicy,
     AutoRemove: flags.autoRemove,
     VolumeDriver: "",
@@ -156,7 +158,7 @@ export function buildHostConfig(input: HostConfigInput): HostConfig {
     OomScoreAdj: resources.oomScoreAdj ?? 0,
     PidMode: "",
     Privileged: isPrivileged,
-    PublishAllPorts: false,
+    PublishAllPorts: input.network?.publishAll ?? false,
     ReadonlyRootfs: flags.readOnlyRootfs,
     SecurityOpt: input.securityOpt.length > 0 ? [...input.securityOpt] : null,
     ...(flags.tmpfs.length > 0 ? { Tmpfs: tmpfs } : {}),

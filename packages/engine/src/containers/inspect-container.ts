@@ -1,5 +1,6 @@
 import { ZERO_TIME, containerStateFlags, formatRfc3339Nano, processArgv, type ContainerConfig } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
+import { networkSettings } from "../network/network-settings.js";
 import { reconcileContainer } from "./container-cleanup.js";
 import { containerMountPoints, type MountPoint } from "./container-mounts.js";
 import { containerPaths } from "./container-paths.js";
@@ -101,26 +102,7 @@ export async function inspectRecord(ctx: EngineContext, record: ContainerRecord)
     },
     Mounts: containerMountPoints(ctx.paths, config, hostConfig, volumeRows).map(dockerMount),
     Config: dockerConfig(config),
-    NetworkSettings: {
-      Bridge: "",
-      SandboxID: "",
-      HairpinMode: false,
-      LinkLocalIPv6Address: "",
-      LinkLocalIPv6PrefixLen: 0,
-      Ports: {},
-      SandboxKey: isRunning ? paths.netns : "",
-      SecondaryIPAddresses: null,
-      SecondaryIPv6Addresses: null,
-      EndpointID: "",
-      Gateway: "",
-      GlobalIPv6Address: "",
-      GlobalIPv6PrefixLen: 0,
-      IPAddress: "",
-      IPPrefixLen: 0,
-      IPv6Gateway: "",
-      MacAddress: "",
-      Networks: {},
-    },
+    NetworkSettings: await networkSettings(ctx, { id: row.id, config, hostConfig }, paths.netns, isRunning),
   };
 }
 

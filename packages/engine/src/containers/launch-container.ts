@@ -16,7 +16,7 @@ import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
-import { createNetworkNamespace } from "./network-namespace.js";
+import { setUpContainerNetwork } from "../network/container-network.js";
 import { loadExeca } from "../host/load-execa.js";
 import { prepareVolumes } from "../volumes/volume-first-use.js";
 
@@ -119,7 +119,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     const cgroupPlan = planCgroupCreate(layout, ctx.paths.rootHash, id, plan.cgroup);
     await performCgroupPlan(cgroupPlan, host);
     phase("cgroups");
-    await createNetworkNamespace(paths.netns);
+    await setUpContainerNetwork(ctx, record, paths);
     phase("netns");
     const exitCommand = runtime.exitCommand(id);
     const args = monitorArgs({

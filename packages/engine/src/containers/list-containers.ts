@@ -1,9 +1,10 @@
 import {
-  BerthError, CONTAINER_STATES, formatContainerStatus, isBerthError, matchesLabelFilter, processArgv,
-  type ContainerListOptions, type ContainerSummary,
+  BerthError, CONTAINER_STATES, formatContainerStatus, formatPortsColumn, isBerthError, matchesLabelFilter, processArgv,
+  type ContainerListOptions, type ContainerSummary, type PublishedPort,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { findImage } from "../images/image-lookup.js";
+import { publishedPortsByContainer } from "../network/endpoints.js";
 import { reconcileContainer } from "./container-cleanup.js";
 import { isActive } from "./container-exit.js";
 import { treeSize } from "../storage/tree-size.js";
@@ -92,7 +93,8 @@ async function shownImages(ctx: EngineContext, records: readonly ContainerRecord
   return shown;
 }
 
-export function summarize(record: ContainerRecord, now: Date, image: string): ContainerSummary {
+/** `image`: docker's IMAGE column; `ports`: the host ports a running container holds (its NetworkEndpoint rows). */
+export function summarize(record: ContainerRecord, now: Date, image: string, ports: readonly PublishedPort[] = []): ContainerSummary {
   const { row } = record;
   const { path, args } = processArgv(record.config);
   return {
@@ -106,6 +108,7 @@ export function summarize(record: ContainerRecord, now: Date, image: string): Co
     status: formatContainerStatus({ state: record.state, exitCode: row.exitCode, startedAt: row.startedAt ?? undefined, finishedAt: row.finishedAt ?? undefined }, now),
     exitCode: row.exitCode,
     labels: record.config.Labels ?? {},
+    ports: isActive(record.state) ? formatPortsColumn(ports, Object.keys(record.config.ExposedPorts ?? {})) : "",
   };
 }
 
@@ -123,9 +126,10 @@ export async function listContainers(ctx: EngineContext, runtime: ContainerRunti
   if (options.last !== undefined && options.last >= 0) selected = selected.slice(0, options.last);
   const now = new Date();
   const images = await shownImages(ctx, selected);
+  const ports = await publishedPortsByContainer(ctx);
   const summaries: ContainerSummary[] = [];
   for (const record of selected) {
-    const summary = summarize(record, now, images.get(record) ?? record.row.imageRef);
+    const summary = summarize(record, now, images.get(record) ?? record.row.imageRef, ports.get(record.row.id));
     if (options.size) {
       const imageSize = Number((await ctx.client.image.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id: record.row.imageId } }, select: { size: true } }))?.size ?? 0);
       summary.sizeRw = await treeSize(containerPaths(ctx.paths, record.row.id).upper);

@@ -5,8 +5,9 @@ import { loadExeca } from "../host/load-execa.js";
 
 // A container's network namespace, made before its process: a new namespace pinned by an nsfs
 // bind mount on a file in the container's runtime dir (`unshare --net=FILE` makes a new one and
-// binds it there), with loopback up. The start joins it with `berth-init init --netns FILE`. The bridge,
-// a veth and ports come with the networking issue, on this same handle.
+// binds it there), with loopback up, or another namespace bound there (`--network host`, the
+// host's; `container:X`, X's). The start joins it with `berth-init init --netns FILE`; network/
+// adds the bridge's veth and the ports on this same handle.
 
 const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
 
@@ -17,6 +18,17 @@ export async function createNetworkNamespace(handle: string): Promise<void> {
   if (result.exitCode !== 0) {
     await releaseNetworkNamespace(handle).catch(() => undefined);
     throw new BerthError("INTERNAL", `cannot create the network namespace: ${result.stderr || result.message}`);
+  }
+}
+
+/** Pins an existing namespace (`/proc/self/ns/net`, another container's handle) at `handle`. */
+export async function pinNetworkNamespace(source: string, handle: string): Promise<void> {
+  await releaseNetworkNamespace(handle);
+  await writeFile(handle, "", { mode: 0o444 });
+  const result = await (await loadExeca())("mount", ["--bind", source, handle], { reject: false, env });
+  if (result.exitCode !== 0) {
+    await rm(handle, { force: true });
+    throw new BerthError("INTERNAL", `cannot join the network namespace ${source}: ${result.stderr || result.message}`);
   }
 }
 

@@ -9,6 +9,8 @@ import { containerCgroup, monitorsCgroup } from "../cgroups/cgroup-naming.js";
 import { removeRootCgroups } from "../cgroups/cgroup-remove.js";
 import { resolveRootPaths } from "../config/paths.js";
 import { listMountPoints } from "../storage/mountinfo.js";
+import { removeRootNetworking } from "../network/container-network.js";
+import { releasePorts } from "../network/port-holder.js";
 import { builtEngineUrl } from "./engine-child.js";
 import { createTempRoot, type TempRoot } from "./temp-root.js";
 
@@ -49,6 +51,8 @@ export async function createContainerRoot(): Promise<ContainerRoot> {
     await removeRootCgroups(cgroupHost, layout, paths.rootHash);
     const mounts = (await listMountPoints()).filter((mount) => [temp.root, paths.runDir].some((dir) => mount === dir || mount.startsWith(`${dir}/`)));
     for (const mount of mounts.reverse()) await execa("umount", ["-l", mount], { reject: false });
+    await removeRootNetworking(paths.rootHash);
+    for (const dir of existsSync(`${paths.runDir}/c`) ? readdirSync(`${paths.runDir}/c`) : []) await releasePorts(`${paths.runDir}/c/${dir}/ports.pid`);
   };
   return {
     ...temp,

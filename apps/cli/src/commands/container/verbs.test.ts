@@ -106,7 +106,7 @@ describe("ps", () => {
         return [
           {
             id: "a".repeat(64), name: "web", image: "busybox", imageId: "sha256:x", command: "httpd -f", created: new Date(),
-            state: "running", status: "Up 2 seconds", exitCode: 0, labels: {},
+            state: "running", status: "Up 2 seconds", exitCode: 0, labels: {}, ports: "0.0.0.0:9020->8000/tcp",
           },
         ];
       },
@@ -115,7 +115,7 @@ describe("ps", () => {
 
   it("prints docker's table, or ids with -q", async () => {
     const table = await berth(["ps"], parts);
-    expect(table.stdout).toMatch(/^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES\naaaaaaaaaaaa +busybox +"httpd -f" +Less than a second ago +Up 2 seconds +web\n$/);
+    expect(table.stdout).toMatch(/^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES\naaaaaaaaaaaa +busybox +"httpd -f" +Less than a second ago +Up 2 seconds +0\.0\.0\.0:9020->8000\/tcp +web\n$/);
     expect((await berth(["container", "ls", "-q", "--no-trunc"], parts)).stdout).toBe(`${"a".repeat(64)}\n`);
     expect((await berth(["ps", "--format", "{{.Names}} {{.Status}}"], parts)).stdout).toBe("web Up 2 seconds\n");
   });

@@ -1,0 +1,50 @@
+import { writeFile } from "node:fs/promises";
+import { BerthError } from "@berth/core";
+import { loadExeca } from "../host/load-execa.js";
+
+// The host side of networking through its own tools: `ip` (iproute2) for devices, addresses and
+// routes, `iptables-restore`/`iptables` for berth's chains, /proc/sys for the sysctls berth needs.
+
+const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+
+async function run(command: string, args: readonly string[], input?: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const result = await (await loadExeca())(command, args, { reject: false, env, ...(input === undefined ? { stdin: "ignore" as const } : { input }) });
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** `ip ARGS`; throws INTERNAL with ip's message unless it succeeds (or `tolerate` matches its error). */
+export async function ip(args: readonly string[], tolerate?: RegExp): Promise<string> {
+  const result = await run("ip", args);
+  if (result.exitCode !== 0 && !(tolerate?.test(result.stderr) ?? false)) {
+    throw new BerthError("INTERNAL", `ip ${args.join(" ")}: ${result.stderr.trim()}`);
+  }
+  return result.stdout;
+}
+
+/** `ip -batch -` in the network namespace pinned at `handle` (one process for many commands). */
+export async function ipBatchInNamespace(handle: string, commands: readonly string[]): Promise<void> {
+  const result = await run("nsenter", [`--net=${handle}`, "ip", "-batch", "-"], `${commands.join("\n")}\n`);
+  if (result.exitCode !== 0) throw new BerthError("INTERNAL", `cannot configure the container's network: ${result.stderr.trim()}`);
+}
+
+/** `iptables-restore --noflush` of one table's text (only the chains it declares are replaced). */
+export async function iptablesRestore(text: string): Promise<void> {
+  const result = await run("iptables-restore", ["--noflush", "--wait"], text);
+  if (result.exitCode !== 0) throw new BerthError("INTERNAL", `iptables-restore: ${result.stderr.trim()}`);
+}
+
+/** `iptables -w ARGS`: exit code and stderr, for checks (-C) and deletions that may find nothing. */
+export async function iptables(args: readonly string[]): Promise<{ exitCode: number; stderr: string; stdout: string }> {
+  return run("iptables", ["-w", ...args]);
+}
+
+export async function setSysctl(key: string, value: string): Promise<void> {
+  await writeFile(`/proc/sys/${key.replaceAll(".", "/")}`, value);
+}
+
+/** IPv4 destinations the host routes (every table), default routes left out. */
+export async function hostRoutes(): Promise<string[]> {
+  const text = await ip(["-4", "-o", "route", "show", "table", "all"]);
+  return text.split("\n").map((line) => line.trim().split(/\s+/)).map((words) => (words[0] === "local" || words[0] === "broadcast" ? words[1] : words[0]) ?? "")
+    .filter((dest) => dest !== "" && dest !== "default" && !dest.startsWith("127."));
+}

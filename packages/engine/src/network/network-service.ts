@@ -1,0 +1,187 @@
+import { createHash, randomBytes } from "node:crypto";
+import {
+  BerthError, conflict, formatRfc3339Nano, formatSubnet, gatewayFor, invalidArgument, parseSubnet,
+  type NetworkCreateOptions, type NetworkService, type NetworkSummary,
+} from "@berth/core";
+import type { EngineContext } from "../engine-context.js";
+import { containerPaths } from "../containers/container-paths.js";
+import { findContainer } from "../containers/container-store.js";
+import { connectEndpoint, dropEndpoint, ensureBridge, removeBridge, syncRootFirewall, withNetworkLock } from "./container-network.js";
+import { writeHostsFiles } from "./hosts-files.js";
+import { DEFAULT_NETWORK, bridgeDevice, chooseSubnet, defaultNetwork, findNetwork, type NetworkRow } from "./network-store.js";
+
+// `network create|ls|inspect|rm|prune|connect|disconnect`. host and none are docker's
+// predefined pseudo-networks (no row, nothing to make); bridge is the default network's row.
+
+const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const PREDEFINED = ["bridge", "host", "none"] as const;
+const pseudoId = (ctx: EngineContext, name: string) => createHash("sha256").update(`${name}:${ctx.nodeId}`).digest("hex");
+
+function summary(row: NetworkRow): NetworkSummary {
+  return { id: row.id, name: row.name, driver: row.driver, scope: "local", created: row.createdAt, internal: row.internal, labels: JSON.parse(row.labels) as Record<string, string> };
+}
+
+async function event(ctx: EngineContext, action: string, network: NetworkRow, extra: Record<string, string> = {}): Promise<void> {
+  await ctx.events.record({ type: "network", action, objectId: network.id, attributes: { name: network.name, type: network.driver, ...extra } });
+}
+
+async function createNetwork(ctx: EngineContext, options: NetworkCreateOptions): Promise<{ id: string }> {
+  const { name } = options;
+  if (!VALID_NAME.test(name)) throw invalidArgument(`invalid network name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  if ((options.driver ?? "bridge") !== "bridge") throw invalidArgument(`plugin "${options.driver}" not found: berth has the bridge driver only`);
+  if (options.gateway !== undefined && (options.subnet ?? "") === "") throw invalidArgument("gateway needs a --subnet");
+  const subnetText = options.subnet === undefined || options.subnet === "" ? undefined : formatSubnet(parseSubnet(options.subnet));
+  const row = await withNetworkLock(ctx, async () => {
+    const taken = (PREDEFINED as readonly string[]).includes(name) || (await ctx.client.network.findUnique({ where: { nodeId_name: { nodeId: ctx.nodeId, name } } })) !== null;
+    if (taken) throw conflict(`network with name ${name} already exists`);
+    const id = randomBytes(32).toString("hex");
+    const subnet = await chooseSubnet(ctx, subnetText, randomBytes(2).readUInt16BE());
+    const gateway = gatewayFor(subnet, options.gateway);
+    const created = await ctx.client.network.create({
+      data: {
+        nodeId: ctx.nodeId, id, name, subnet: formatSubnet(subnet), gateway, internal: options.internal ?? false,
+        device: bridgeDevice(ctx, id), labels: JSON.stringify(options.labels ?? {}),
+      },
+    });
+    try {
+      await ensureBridge(ctx, created);
+      await syncRootFirewall(ctx);
+    } catch (error) {
+      await removeBridge(created.device);
+      await ctx.client.network.delete({ where: { nodeId_id: { nodeId: ctx.nodeId, id } } });
+      await syncRootFirewall(ctx);
+      throw error;
+    }
+    return created;
+  });
+  await event(ctx, "create", row);
+  return { id: row.id };
+}
+
+async function listNetworks(ctx: EngineContext, filters: Record<string, string[]> = {}): Promise<NetworkSummary[]> {
+  await defaultNetwork(ctx);
+  const rows = await ctx.client.network.findMany({ where: { nodeId: ctx.nodeId }, orderBy: { createdAt: "asc" } });
+  const pseudo = (["host", "none"] as const).map((name): NetworkSummary => ({
+    id: pseudoId(ctx, name), name, driver: name === "host" ? "host" : "null", scope: "local", created: rows[0]?.createdAt ?? new Date(0), internal: false, labels: {},
+  }));
+  const all = [...rows.map(summary), ...pseudo];
+  const matches = (network: NetworkSummary) => Object.entries(filters).every(([key, values]) => values.some((value) => {
+    if (key === "name") return network.name.includes(value);
+    if (key === "id") return network.id.startsWith(value);
+    if (key === "driver") return network.driver === value;
+    if (key === "label") {
+      const [labelKey = "", labelValue] = value.split("=");
+      return labelValue === undefined ? labelKey in network.labels : network.labels[labelKey] === labelValue;
+    }
+    throw invalidArgument(`invalid filter '${key}'`);
+  }));
+  return all.filter(matches);
+}
+
+async function inspectNetwork(ctx: EngineContext, text: string): Promise<Record<string, unknown>> {
+  if (text === "host" || text === "none") {
+    return {
+      Name: text, Id: pseudoId(ctx, text), Created: formatRfc3339Nano(new Date(0)), Scope: "local", Driver: text === "host" ? "host" : "null", EnableIPv6: false,
+      IPAM: { Driver: "default", Options: null, Config: [] }, Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: "" }, ConfigOnly: false,
+      Containers: {}, Options: {}, Labels: {},
+    };
+  }
+  const row = await findNetwork(ctx, text);
+  const endpoints = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: row.id }, include: { container: true } });
+  const prefix = parseSubnet(row.subnet).prefix;
+  return {
+    Name: row.name,
+    Id: row.id,
+    Created: formatRfc3339Nano(row.createdAt),
+    Scope: "local",
+    Driver: row.driver,
+    EnableIPv6: false,
+    IPAM: { Driver: "default", Options: {}, Config: [{ Subnet: row.subnet, Gateway: row.gateway }] },
+    Internal: row.internal,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: "" },
+    ConfigOnly: false,
+    Containers: Object.fromEntries(endpoints.map((endpoint) => [endpoint.containerId, {
+      Name: endpoint.container.name, EndpointID: "", MacAddress: endpoint.macAddress, IPv4Address: `${endpoint.address}/${prefix}`, IPv6Address: "",
+    }])),
+    Options: { "com.docker.network.bridge.name": row.device },
+    Labels: JSON.parse(row.labels) as Record<string, string>,
+  };
+}
+
+/** Under the lock: a user network without endpoints goes (bridge, row, rules). */
+async function removeLocked(ctx: EngineContext, row: NetworkRow): Promise<void> {
+  const users = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: row.id } });
+  if (users > 0) throw conflict(`error while removing network: network ${row.name} id ${row.id} has active endpoints`);
+  await removeBridge(row.device);
+  await ctx.client.network.delete({ where: { nodeId_id: { nodeId: ctx.nodeId, id: row.id } } });
+  await syncRootFirewall(ctx);
+}
+
+async function removeNetwork(ctx: EngineContext, text: string): Promise<void> {
+  if ((PREDEFINED as readonly string[]).includes(text)) throw new BerthError("PERMISSION_DENIED", `${text} is a pre-defined network and cannot be removed`);
+  const row = await findNetwork(ctx, text);
+  if (row.name === DEFAULT_NETWORK) throw new BerthError("PERMISSION_DENIED", `${row.name} is a pre-defined network and cannot be removed`);
+  await withNetworkLock(ctx, () => removeLocked(ctx, row));
+  await event(ctx, "destroy", row);
+}
+
+async function pruneNetworks(ctx: EngineContext): Promise<string[]> {
+  const removed: string[] = [];
+  for (const row of await ctx.client.network.findMany({ where: { nodeId: ctx.nodeId, NOT: { name: DEFAULT_NETWORK } }, orderBy: { name: "asc" } })) {
+    const gone = await withNetworkLock(ctx, async () => {
+      if ((await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: row.id } })) > 0) return false;
+      await removeLocked(ctx, row);
+      return true;
+    });
+    if (gone) {
+      await event(ctx, "destroy", row);
+      removed.push(row.name);
+    }
+  }
+  return removed;
+}
+
+async function connectContainer(ctx: EngineContext, networkText: string, containerText: string, aliases: readonly string[]): Promise<void> {
+  const network = await findNetwork(ctx, networkText);
+  const record = await findContainer(ctx, containerText);
+  if (record.row.state !== "running") throw conflict(`container ${record.row.id} is not running: berth connects running containers only`);
+  const existing = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: record.row.id } });
+  if (existing.some((row) => row.networkId === network.id)) throw new BerthError("CONFLICT", `endpoint with name ${record.row.name} already exists in network ${network.name}`);
+  if (existing.length === 0) throw conflict(`container ${record.row.name} has no bridge network to add to (its network mode is ${record.hostConfig.NetworkMode})`);
+  for (const alias of aliases) if (!VALID_NAME.test(alias)) throw invalidArgument(`invalid alias "${alias}"`);
+  await connectEndpoint(ctx, network, record.row.id, containerPaths(ctx.paths, record.row.id).netns, `eth${existing.length}`, aliases);
+  await withNetworkLock(ctx, async () => {
+    await writeHostsFiles(ctx, [network.id]);
+    await syncRootFirewall(ctx);
+  });
+  await event(ctx, "connect", network, { container: record.row.id });
+}
+
+async function disconnectContainer(ctx: EngineContext, networkText: string, containerText: string): Promise<void> {
+  const network = await findNetwork(ctx, networkText);
+  const record = await findContainer(ctx, containerText);
+  await withNetworkLock(ctx, async () => {
+    const endpoint = await ctx.client.networkEndpoint.findUnique({
+      where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: network.id, containerId: record.row.id } }, include: { network: true },
+    });
+    if (!endpoint) throw conflict(`container ${record.row.id} is not connected to network ${network.name}`);
+    await dropEndpoint(ctx, endpoint);
+    await writeHostsFiles(ctx, [network.id], [record.row.id]);
+    await syncRootFirewall(ctx);
+  });
+  await event(ctx, "disconnect", network, { container: record.row.id });
+}
+
+export function createNetworkService(ctx: EngineContext): NetworkService {
+  return {
+    create: (options) => createNetwork(ctx, options),
+    list: (options) => listNetworks(ctx, options?.filters),
+    inspect: (text) => inspectNetwork(ctx, text),
+    remove: (text) => removeNetwork(ctx, text),
+    prune: () => pruneNetworks(ctx),
+    connect: (network, container, options) => connectContainer(ctx, network, container, options?.aliases ?? []),
+    disconnect: (network, container) => disconnectContainer(ctx, network, container),
+  };
+}
