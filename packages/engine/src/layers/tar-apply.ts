@@ -18,6 +18,10 @@
  *
  * The result is overlay's native form, not the tar's AUFS form: `.wh.<name>` becomes a char
  * device 0/0 at <name>, `.wh..wh..opq` the xattr trusted.overlay.opaque=y on its directory.
+ *
+ * Given a SplitRecorder, the applier tells it where each file's data starts and which file it
+ * went to, so the exact tar can later be rebuilt from the directory (tar-split.ts); replacing
+ * anything already written abandons the record.
  */
 import { createHash } from "node:crypto";
 import {
