@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { open, rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -40,16 +40,25 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   return 0;
 };
 
-/** Write beside the target, fsync, then rename: a failed save never leaves a partial file. */
+/**
+ * Write beside the target, fsync, then rename: a failed save never leaves a partial file. Each
+ * chunk is written while the next one is produced (read from the store), not after.
+ */
 async function writeFileAtomically(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.berth-${randomBytes(6).toString("hex")}`);
   const file = await open(temporary, "wx", 0o644);
+  let writing: Promise<void> = Promise.resolve();
   try {
-    await writeFile(file, data);
+    for await (const chunk of data) {
+      await writing;
+      writing = file.writeFile(chunk); // at the file's position, however many write(2)s it takes
+    }
+    await writing;
     await file.sync();
     await file.close();
     await rename(temporary, path);
   } catch (error) {
+    await writing.catch(() => {});
     await file.close().catch(() => {});
     await rm(temporary, { force: true });
     throw error;
