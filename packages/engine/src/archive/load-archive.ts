@@ -29,6 +29,7 @@ export async function loadImages(ctx: EngineContext, source: ByteSource, options
     if (images.length === 0) throw invalidArchive("it holds no image");
     const prepared: PreparedImage[] = [];
     for (const image of images) prepared.push(await prepareImage(ctx, image, staged));
+    await removeStagedArchiveLayers(prepared);
     const result: ImageLoadResult = { messages: [], imageIds: [] };
     await syncStagedLayers(ctx, [...staged.values()]);
     await withLock(ctx.paths.locks, imageStoreLock, async () => {
@@ -68,6 +69,18 @@ interface PreparedImage {
   chain: ChainLayer[];
   tags: string[];
   parentId?: string;
+  /** The archive's layer files, each with whether a restage may still read it. */
+  layerFiles: { path: string; isNeeded: boolean }[];
+}
+
+/**
+ * The archive's copies of layers already staged are of no more use (a staged layer keeps a split
+ * record, or a hard link of its own): removed before the syncfs, they never go to the disk.
+ */
+async function removeStagedArchiveLayers(prepared: PreparedImage[]): Promise<void> {
+  const files = prepared.flatMap((image) => image.layerFiles);
+  const needed = new Set(files.filter((file) => file.isNeeded).map((file) => file.path));
+  await Promise.all([...new Set(files.map((file) => file.path))].filter((path) => !needed.has(path)).map((path) => rm(path, { force: true })));
 }
 
 /** Verify one image of the archive and stage the layers not stored yet (shared chains staged once). */
@@ -80,6 +93,7 @@ async function prepareImage(ctx: EngineContext, image: ArchiveImage, staged: Map
   }
   const ids = chainIds(diffIds);
   const chain: ChainLayer[] = [];
+  const layerFiles: PreparedImage["layerFiles"] = [];
   for (const [index, path] of image.layerPaths.entries()) {
     const diffId = diffIds[index]!;
     const chainId = ids[index]!;
@@ -96,9 +110,11 @@ async function prepareImage(ctx: EngineContext, image: ArchiveImage, staged: Map
     if (already || (await ctx.client.layer.count({ where: { nodeId: ctx.nodeId, chainId } })) > 0) {
       // stored now, but an rmi elsewhere may remove it before the commit: then stage it after all
       chain.push({ diffId, ...(already ? { staged: already } : { restage: stage }) });
+      layerFiles.push({ path, isNeeded: !already });
       continue;
     }
     chain.push({ diffId, staged: await stage() });
+    layerFiles.push({ path, isNeeded: false });
   }
-  return { configBytes, config, chain, tags: image.tags, ...(image.parentId ? { parentId: image.parentId } : {}) };
+  return { configBytes, config, chain, tags: image.tags, layerFiles, ...(image.parentId ? { parentId: image.parentId } : {}) };
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fileLayer, hexOf, legacyArchive, makeImage, ociArchive, ociArchiveEntries, sha256 } from "../test-support/image-archive.js";
+import { chainIdsOf, fileLayer, hexOf, legacyArchive, makeImage, ociArchive, ociArchiveEntries, sha256 } from "../test-support/image-archive.js";
 import { loadArchive } from "../test-support/image-fixtures.js";
 import { expectConsistentStore } from "../test-support/store-invariants.js";
 import { buildTar } from "../test-support/tar-builder.js";
@@ -27,7 +27,29 @@ describe("load layouts", () => {
     expect((await temp.engine.images.inspect("localhost/legacy:1")).RootFS).toEqual({ Type: "layers", Layers: image.diffIds });
     const store = await expectConsistentStore(temp.engine, temp.root);
     expect(store.layerDirs).toHaveLength(3);
-    expect(store.blobs).toHaveLength(3); // config + two distinct layer tars
+    expect(store.blobs).toHaveLength(1); // the config: each layer keeps a split record, not a second copy of its tar
+    expect(store.splits).toHaveLength(3);
+  });
+
+  it("keeps a layer that overwrites its own file as a whole tar blob, and saves every layer tar back byte for byte", async () => {
+    const overwriting = await buildTar([
+      { name: "f", content: "first" },
+      { name: "f", content: "second" },
+    ]);
+    const image = makeImage({ layers: [await fileLayer("a/b", "base\n"), overwriting] });
+    await loadArchive(temp.engine, await legacyArchive([{ image, repoTags: ["localhost/split:1"] }]));
+    const store = await expectConsistentStore(temp.engine, temp.root);
+    expect(store.splits).toEqual([hexOf(chainIdsOf(image.diffIds)[0]!)]);
+    expect(store.blobs).toEqual([image.id, image.diffIds[1]!].sort());
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of temp.engine.images.save(["localhost/split:1"])) chunks.push(chunk);
+    const other = await createTempRoot();
+    try {
+      // load hashes every layer tar against the config's diff_ids
+      expect((await loadArchive(other.engine, Buffer.concat(chunks))).imageIds).toEqual([image.id]);
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it("loads docker 25+'s layout and stores a base layer shared by two images once", async () => {

@@ -4,10 +4,14 @@ import { basename, join } from "node:path";
 import { BerthError, chainIds } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { applyLayerTar } from "../layers/tar-apply.js";
-import { createLayerLink, layerDir } from "../layers/layer-dirs.js";
-import { commitStaged, createStagingDir, syncFilesystem } from "../storage/staging.js";
+import { createLayerLink, layerDiffDir, layerDir } from "../layers/layer-dirs.js";
+import { openSplitTar, SplitRecorder, type LayerTar } from "../layers/tar-split.js";
+import { commitStaged, createStagingDir, pathExists, syncFilesystem } from "../storage/staging.js";
 
-/** A layer extracted into staging (diff/ plus its tar as layer.tar), not yet visible. */
+/** A split record in a layer's dir (tar-split.ts): its tar is reassembled from it and diff/. */
+const SPLIT_NAME = "tar-split";
+
+/** A layer extracted into staging (diff/ plus its tar as layer.tar or tar-split), not yet visible. */
 export interface StagedLayer {
   diffId: string;
   /** Bytes of extracted content, docker's layer size (the tar itself is bigger). */
@@ -29,10 +33,12 @@ export interface StoredLayer {
 }
 
 /**
- * Extract an uncompressed layer tar into a fresh staging dir, keeping the exact tar bytes beside it
- * (save writes them back, so diff_ids and image IDs survive a save/load round trip). When the
- * bytes already sit in a file on the same filesystem (an unpacked archive), give it as tarFile:
- * it is hard-linked instead of copied.
+ * Extract an uncompressed layer tar into a fresh staging dir, keeping what save needs to write
+ * the exact tar bytes back (so diff_ids and image IDs survive a save/load round trip). When the
+ * bytes already sit in a file (an unpacked archive), give it as tarFile: the layer then keeps
+ * only a split record beside diff/ (tar-split.ts), or, when the tar replaces its own content
+ * (the record cannot serve), a hard link to that file as layer.tar. A stream is copied to
+ * layer.tar as it is extracted.
  */
 export async function stageLayer(
   ctx: EngineContext,
@@ -44,8 +50,19 @@ export async function stageLayer(
     await mkdir(join(stagingDir, "diff"), { mode: 0o755 });
     const tarPath = join(stagingDir, "layer.tar");
     if (options.tarFile) {
-      await link(options.tarFile, tarPath);
-      const result = await applyLayerTar(tar, join(stagingDir, "diff"));
+      const split = new SplitRecorder(join(stagingDir, SPLIT_NAME));
+      let result;
+      try {
+        result = await applyLayerTar(tar, join(stagingDir, "diff"), { split });
+        split.finish();
+      } catch (error) {
+        split.close();
+        throw error;
+      }
+      if (split.isAbandoned) {
+        await rm(join(stagingDir, SPLIT_NAME));
+        await link(options.tarFile, tarPath);
+      }
       return { diffId: result.diffId, size: result.contentSize, stagingDir };
     }
     const tarCopy = createWriteStream(tarPath);
@@ -129,5 +146,24 @@ async function moveStagedLayer(ctx: EngineContext, chainId: string, staged: Stag
   // A directory left by a crash between rename and row is complete (renamed only when whole): replace it.
   await rm(target, { recursive: true, force: true });
   await commitStaged(staged.stagingDir, target, { isSynced: true });
-  await commitStaged(join(target, "layer.tar"), ctx.blobs.blobPath(staged.diffId), { isSynced: true });
+  const tar = join(target, "layer.tar");
+  if (await pathExists(tar)) await commitStaged(tar, ctx.blobs.blobPath(staged.diffId), { isSynced: true });
+}
+
+/** A stored layer's exact tar: its tar blob, else reassembled from its split record. */
+export async function openLayerTar(ctx: EngineContext, layer: { chainId: string; diffId: string }): Promise<LayerTar> {
+  const split = join(layerDir(ctx.paths.root, layer.chainId), SPLIT_NAME);
+  if (await pathExists(split)) return openSplitTar(split, layerDiffDir(ctx.paths.root, layer.chainId), layer.diffId);
+  const { size } = await ctx.blobs.statBlob(layer.diffId);
+  return {
+    size,
+    async *stream() {
+      yield* (await ctx.blobs.openBlob(layer.diffId)) as AsyncIterable<Uint8Array>;
+    },
+  };
+}
+
+/** Whether save can write a stored layer's tar: a split record or a tar blob is there. */
+export async function hasLayerTar(ctx: EngineContext, layer: { chainId: string; diffId: string }): Promise<boolean> {
+  return (await pathExists(join(layerDir(ctx.paths.root, layer.chainId), SPLIT_NAME))) || pathExists(ctx.blobs.blobPath(layer.diffId));
 }

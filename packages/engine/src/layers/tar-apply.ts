@@ -18,6 +18,10 @@
  *
  * The result is overlay's native form, not the tar's AUFS form: `.wh.<name>` becomes a char
  * device 0/0 at <name>, `.wh..wh..opq` the xattr trusted.overlay.opaque=y on its directory.
+ *
+ * Given a SplitRecorder, the applier tells it where each file's data starts and which file it
+ * went to, so the exact tar can later be rebuilt from the directory (tar-split.ts); replacing
+ * anything already written abandons the record.
  */
 import { createHash } from "node:crypto";
 import {
@@ -44,6 +48,7 @@ import { formatSha256 } from "../storage/sha256.js";
 import { openDecompressed } from "./decompress.js";
 import { makeSpecialNodes, restoreXattrs, type SpecialNodeOp } from "./host-tools.js";
 import { cleanEntryName, RootResolver } from "./in-root.js";
+import type { SplitRecorder } from "./tar-split.js";
 import type { TarEntry } from "./tar-reader.js";
 import { TarReader } from "./tar-reader.js";
 import { AUFS_META_PREFIX, isOverlayPrivateXattr, OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } from "./whiteouts.js";
@@ -51,6 +56,8 @@ import { AUFS_META_PREFIX, isOverlayPrivateXattr, OPAQUE_MARKER, OPAQUE_XATTR, W
 export interface ApplyLayerOptions {
   /** Called with the number of uncompressed tar bytes consumed, chunk by chunk. */
   onBytes?(n: number): void;
+  /** Records the tar's split record while applying (tar-split.ts); abandoned when it cannot serve. */
+  split?: SplitRecorder;
 }
 
 export interface ApplyLayerResult {
@@ -85,9 +92,10 @@ export async function applyLayerTar(
   const reader = new TarReader(stream, (chunk) => {
     hash.update(chunk);
     size += chunk.length;
+    options.split?.onChunk(chunk);
     options.onBytes?.(chunk.length);
   });
-  const applier = new LayerApplier(root);
+  const applier = new LayerApplier(root, options.split);
   try {
     for (let entry = await reader.next(); entry !== null; entry = await reader.next()) {
       await applier.apply(entry, reader);
@@ -152,7 +160,10 @@ class LayerApplier {
   /** See ApplyLayerResult.contentSize. */
   contentSize = 0;
 
-  constructor(root: string) {
+  constructor(
+    private readonly root: string,
+    private readonly split?: SplitRecorder,
+  ) {
     this.resolver = new RootResolver(root, { replaceWithDirectory: (path) => this.reviveWhiteout(path) });
   }
 
@@ -188,6 +199,7 @@ class LayerApplier {
   private async writeFile(path: string, entry: TarEntry, reader: TarReader): Promise<void> {
     const { value: fd } = this.create(path, () => openSync(path, CREATE_FILE, 0o600));
     try {
+      this.split?.file(path.slice(this.root.length + 1), reader.offset, entry.size);
       await reader.readData((slice) => writeAll(fd, slice));
       fchownSync(fd, entry.uid, entry.gid);
       fchmodSync(fd, entry.mode); // after chown, which clears setuid/setgid
@@ -311,6 +323,7 @@ class LayerApplier {
 
   /** Removes what is at `path` (never following it); true if it was a whiteout of this layer. */
   private replace(path: string): boolean {
+    this.split?.abandon(); // content written for an earlier entry may be gone now
     const wasWhiteout = this.deferred.get(path)?.node?.isWhiteout === true;
     const isDirectory = lstatSync(path).isDirectory();
     rmSync(path, { recursive: true, force: true });

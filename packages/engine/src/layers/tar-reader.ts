@@ -46,6 +46,8 @@ export class TarReader {
   private readonly iterator: AsyncIterator<Uint8Array | string>;
   private chunk: Uint8Array = new Uint8Array(0);
   private pos = 0;
+  /** Stream offset of the current chunk's first byte. */
+  private chunkStart = 0;
   /** Data bytes (plus padding) of the current entry not yet consumed. */
   private pendingData = 0;
   private pendingPadding = 0;
@@ -131,6 +133,11 @@ export class TarReader {
     }
   }
 
+  /** Bytes of the source consumed so far: at an entry's readData, where its data starts. */
+  get offset(): number {
+    return this.chunkStart + this.pos;
+  }
+
   /** Stops reading: lets the source release its resources (kills a decompressor, closes a file). */
   async close(): Promise<void> {
     await this.iterator.return?.();
@@ -142,6 +149,7 @@ export class TarReader {
       if (result.done) return false;
       if (typeof result.value === "string") throw new BerthError("INVALID_ARGUMENT", "layer tar stream must yield bytes");
       this.onChunk(result.value);
+      this.chunkStart += this.chunk.length;
       this.chunk = result.value;
       this.pos = 0;
     }

@@ -144,7 +144,7 @@ async function commitFile(staged: string, finalPath: string): Promise<"committed
   return "committed";
 }
 
-async function pathExists(path: string): Promise<boolean> {
+export async function pathExists(path: string): Promise<boolean> {
   try {
     await lstat(path);
     return true;

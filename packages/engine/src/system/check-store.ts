@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { CheckProblem } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { findUnusedLayers, removeUnusedLayer } from "../images/layer-gc.js";
+import { hasLayerTar } from "../images/layer-store.js";
 import { imageStoreLock } from "../images/store-lock.js";
 import { layerDir, removeLayerDir } from "../layers/layer-dirs.js";
 import { withLock } from "../storage/lock.js";
@@ -40,7 +41,7 @@ export async function checkStore(ctx: EngineContext, repair: boolean): Promise<C
       if (!(await exists(join(layerDir(ctx.paths.root, layer.chainId), "diff")))) {
         await report("layer", `layer ${layer.chainId} has no directory`);
       }
-      if (!(await exists(ctx.blobs.blobPath(layer.diffId)))) await report("layer", `layer ${layer.chainId} has no tar blob ${layer.diffId}`);
+      if (!(await hasLayerTar(ctx, layer))) await report("layer", `layer ${layer.chainId} has no tar blob ${layer.diffId} nor split record`);
     }
     for (const layer of await findUnusedLayers(ctx)) {
       await report("layer", `layer ${layer.chainId} is used by no image`, () => removeUnusedLayer(ctx, layer));
