@@ -4,6 +4,7 @@ import { killContainer, removeContainer, startContainer } from "../containers/co
 import { containerPaths } from "../containers/container-paths.js";
 import { mountRootfs, unmountRootfs } from "../containers/container-rootfs.js";
 import type { ContainerRuntime } from "../containers/container-runtime.js";
+import { findContainerRow } from "../containers/container-store.js";
 import { createContainer } from "../containers/create-container.js";
 import { listContainers } from "../containers/list-containers.js";
 import { createStagingDir, isProcessAlive } from "../storage/staging.js";
@@ -93,7 +94,7 @@ export async function writeStepContainer(
   const dispose = () => removeStepContainer(ctx, runtime, container.id);
   const paths = containerPaths(ctx.paths, container.id);
   try {
-    await mountRootfs(ctx, container.id, imageId, paths);
+    await mountRootfs(ctx, await findContainerRow(ctx, container.id), paths);
     try {
       await write(paths.merged);
     } finally {

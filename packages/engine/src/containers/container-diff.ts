@@ -6,7 +6,7 @@ import { dumpXattrs } from "../layers/host-tools.js";
 import { walkTree } from "../layers/tar-diff.js";
 import { OPAQUE_XATTR } from "../layers/whiteouts.js";
 import { containerPaths } from "./container-paths.js";
-import { imageLayers } from "./container-rootfs.js";
+import { containerLayers } from "./container-rootfs.js";
 import { findContainer } from "./container-store.js";
 
 // docker diff as docker 20.10's overlay2 reports it (its tree comparison of the container's root
@@ -63,7 +63,7 @@ function byPath(a: ContainerChange, b: ContainerChange): number {
 export async function diffContainer(ctx: EngineContext, text: string): Promise<ContainerChange[]> {
   const record = await findContainer(ctx, text);
   const paths = containerPaths(ctx.paths, record.row.id);
-  const lowerDirs = [paths.init, ...(await imageLayers(ctx, record.row.imageId)).map((layer) => layer.diffDir)];
+  const lowerDirs = [paths.init, ...(await containerLayers(ctx, record.row)).map((layer) => layer.diffDir)];
   const xattrs = await dumpXattrs(paths.upper);
   const upperFd = openDirectory(paths.upper);
   const lowerFds = lowerDirs.map((dir) => openDirectory(dir));

@@ -43,7 +43,7 @@ export async function withContainerFilesystem<T>(
     const record = await current(ctx, runtime, id, text);
     const paths = containerPaths(ctx.paths, id);
     const running = record.state === "running" || record.state === "paused";
-    if (!running) await mountRootfs(ctx, id, record.row.imageId, paths);
+    if (!running) await mountRootfs(ctx, record.row, paths);
     try {
       const fd = running && view === "live" ? openLiveRoot(ctx, record) : openDirectory(paths.merged);
       try {
