@@ -1,12 +1,38 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { invalidArgument } from "@berth/core";
+import type { CommandContext } from "./context.js";
+
+/**
+ * `-o FILE` made absolute, or undefined for stdout; refuses a terminal and a missing directory
+ * with docker's texts (`what`: "save image", "export container").
+ */
+export function outputPath(ctx: CommandContext, output: string | undefined, what: string): string | undefined {
+  const path = output === undefined ? undefined : resolve(ctx.cwd, output);
+  if (path === undefined && ctx.isStdoutTty) {
+    throw invalidArgument("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+  }
+  if (path !== undefined && !existsSync(dirname(path))) {
+    throw invalidArgument(`failed to ${what}: invalid output path: directory "${dirname(path)}" does not exist`);
+  }
+  return path;
+}
+
+/** `data` to the file (atomically) or to stdout. */
+export async function writeOutput(ctx: CommandContext, path: string | undefined, data: AsyncIterable<Uint8Array>): Promise<void> {
+  if (path === undefined) await pipeline(Readable.from(data), ctx.stdout, { end: false });
+  else await writeFileAtomically(path, data);
+}
 
 /**
  * Write beside the target, fsync, then rename: a failed save never leaves a partial file. Each
  * chunk is written while the next one is produced (read from the store), not after.
  */
-export async function writeFileAtomically(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+async function writeFileAtomically(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.berth-${randomBytes(6).toString("hex")}`);
   const file = await open(temporary, "wx", 0o644);
   let writing: Promise<void> = Promise.resolve();

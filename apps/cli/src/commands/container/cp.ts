@@ -7,7 +7,8 @@ import {
   BerthError, copyBaseName, invalidArgument, isBerthError, parseCopyArgs, planArchiveCopy,
   type ContainerPathStat, type ContainerService,
 } from "@berth/core";
-import { archiveHostPath, extractToHostDir } from "@berth/engine";
+// The host side of a copy only: no database, no engine (loaded with this command, never by `berth version`).
+import { archiveHostPath, extractToHostDir } from "@berth/engine/host-archive";
 import { booleanOption, defineSpec, type RunCommand } from "../../command-spec.js";
 import type { CommandContext } from "../../context.js";
 
