@@ -18,7 +18,7 @@ trap 'rm -rf "$out"' EXIT
   echo
 } >"$out/section.md"
 
-for bench in save-load images-list containers build; do
+for bench in save-load images-list containers build network; do
   echo "== $bench" >&2
   set +e
   bash "$BENCH_DIR/$bench.sh" 2>&1 >"$out/$bench.md" | tee "$out/$bench.log" >&2

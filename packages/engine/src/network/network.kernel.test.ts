@@ -90,6 +90,25 @@ describe("the default bridge", () => {
     expect(await networkLeftovers(rootHash, [fixedA, fixedB])).toEqual([]);
   });
 
+  it("releases ports, veths, leases and rules on kill and when the monitor crashes", async () => {
+    const { engine, rootHash } = await freshRoot();
+    const port = await freePort();
+    const killed = await started(engine, { ...httpd("k"), publish: [`${port}:8000`] });
+    await engine.containers.kill(killed, "KILL");
+    await engine.containers.wait(killed);
+    expect(await networkLeftovers(rootHash, [port])).toEqual([]);
+    // A crashed monitor: a reader records the run as ended and frees what it held.
+    await engine.containers.start(killed);
+    expect(await getWhenUp(`http://127.0.0.1:${port}/`)).toBe("k\n");
+    const { State } = (await engine.containers.inspect(killed)) as { State: { Pid: number } };
+    const monitorPid = Number(readFileSync(`/proc/${State.Pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+    process.kill(monitorPid, "SIGKILL");
+    process.kill(State.Pid, "SIGKILL");
+    for (let attempt = 0; attempt < 100 && (await engine.containers.list({ all: true }))[0]?.state !== "exited"; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await engine.containers.list({ all: true }))[0]).toMatchObject({ state: "exited", ports: "" });
+    expect(await networkLeftovers(rootHash, [port])).toEqual([]);
+  });
+
   it("refuses a host port anything else listens on: clear error, nothing started, nothing left", async () => {
     const { engine, rootHash } = await freshRoot();
     const blocker = createServer();
