@@ -218,3 +218,17 @@ describe("cgroup limits and the daemon's resource checks", () => {
     expect(() => checkResources({ nanoCpus: 1e7 }, { cpuCount: 8 })).not.toThrow();
   });
 });
+
+describe("planContainerStart: --init", () => {
+  it("binds the helper read-only at /sbin/docker-init, after the /etc files and before the user's mounts, and runs the command under it", () => {
+    const plan = planContainerStart(input({ initBinaryPath: "/opt/berth/berth-init", mounts: [{ type: "bind", source: "/srv", target: "/srv", readOnly: false }] }));
+    expect(summary(plan.mounts).slice(-3)).toEqual([
+      `bind ${root}/resolv.conf /etc/resolv.conf rbind,rprivate`,
+      "bind /opt/berth/berth-init /sbin/docker-init bind,ro",
+      "bind /srv /srv rbind,rprivate",
+    ]);
+    expect(plan.mounts.find((m) => m.target === "/sbin/docker-init")?.targetType).toBe("file");
+    expect(plan.argv).toEqual(["/sbin/docker-init", "--", "sh"]);
+    expect(planContainerStart(input()).argv).toEqual(["sh"]);
+  });
+});

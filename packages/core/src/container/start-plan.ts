@@ -67,6 +67,8 @@ export interface ContainerStartInput {
   lastCap?: number;
   /** With a TTY: the pty slave to bind over /dev/console. */
   consolePath?: string;
+  /** `--init`: the host's berth-init, bound read-only at /sbin/docker-init and run as PID 1. */
+  initBinaryPath?: string;
 }
 
 export interface StartPlan {
@@ -93,6 +95,8 @@ export interface StartPlan {
 }
 
 const RESERVED_TARGET = "/dev/.init";
+/** Where `--init` puts the reaper, as docker does (the helper runs as it when called by that name). */
+export const INIT_TARGET = "/sbin/docker-init";
 const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 
 function systemMounts(input: ContainerStartInput, isPrivileged: boolean): PlannedMount[] {
@@ -158,6 +162,8 @@ function userMounts(input: ContainerStartInput): PlannedMount[] {
  * /etc/hostname, /etc/resolv.conf; then the user's volumes and tmpfs. A user mount on a default
  * target replaces it. `--privileged` clears the masked and read-only paths, gives every capability
  * and device and a writable /sys; `--read-only` also makes /sys and the cgroup mounts read-only.
+ * `--init` (initBinaryPath) binds the helper read-only at /sbin/docker-init and runs the command
+ * under it (`/sbin/docker-init -- CMD…`), as docker does with tini.
  * Throws INVALID_ARGUMENT for an unknown user (resolveUser), capability, or an empty command.
  */
 export function planContainerStart(input: ContainerStartInput): StartPlan {
@@ -179,6 +185,9 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     .filter(([target]) => !userTargets.has(target))
     .map(([target, source]): PlannedMount => ({ kind: "bind", source, target, options: ["rbind", "rprivate"], targetType: "file" }));
 
+  const init: PlannedMount[] = input.initBinaryPath === undefined ? [] : [
+    { kind: "bind", source: input.initBinaryPath, target: INIT_TARGET, options: ["bind", "ro"], targetType: "file" },
+  ];
   const { path, args } = processArgv(config);
   const resolved = resolveUser(config.User ?? "", input.passwd, input.group, input.groupAdd);
   const oomScoreAdj = input.resources?.oomScoreAdj;
@@ -186,7 +195,7 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     namespaces: ["mount", "uts", "ipc", "pid", "cgroup", "net"],
     hostname,
     rootfs: { ...input.rootfs, readOnly: isReadOnly },
-    mounts: [...defaults, ...etcFiles, ...user],
+    mounts: [...defaults, ...etcFiles, ...init, ...user],
     symlinks: [
       { path: "/dev/ptmx", target: "pts/ptmx" },
       { path: "/dev/fd", target: "/proc/self/fd" },
@@ -201,7 +210,7 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     user: { uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids },
     env: containerProcessEnv(config),
     cwd: config.WorkingDir || "/",
-    argv: [path, ...args],
+    argv: init.length === 0 ? [path, ...args] : [INIT_TARGET, "--", path, ...args],
     cgroup: planCgroupLimits(input.resources ?? {}, { privileged: isPrivileged }),
     ...(oomScoreAdj === undefined || oomScoreAdj === 0 ? {} : { oomScoreAdj }),
     tty: config.Tty === true,

@@ -72,12 +72,12 @@ const nameConflict = (name: string, id: string) =>
   new BerthError("CONFLICT", `Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`);
 
 /** The container dir, staged then renamed into place: init layer, overlay dirs, /etc files, logs. */
-async function writeContainerDir(ctx: EngineContext, id: string, hostname: string): Promise<void> {
+async function writeContainerDir(ctx: EngineContext, id: string, hostname: string, init: boolean): Promise<void> {
   const staged = await createStagingDir(ctx.paths.root, "container");
   try {
     const relative = (path: string) => join(staged, path.slice(containerPaths(ctx.paths, id).dir.length + 1));
     const paths = containerPaths(ctx.paths, id);
-    await writeInitLayer(relative(paths.init));
+    await writeInitLayer(relative(paths.init), { init });
     for (const dir of [paths.upper, paths.work, paths.merged, paths.logDir]) await mkdir(relative(dir), { mode: 0o755 });
     await chmod(relative(paths.upper), 0o755); // the container's "/" takes the upperdir's mode
     await writeFile(relative(paths.hostname), `${hostname}\n`, { mode: 0o644 });
@@ -100,7 +100,6 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   const flags = parseRunFlags(rawRunFlags(options), {});
   checkResources(flags.resources, { cpuCount: availableParallelism() });
   checkSecurityOptions(options.securityOpt ?? []);
-  if (options.init === true) throw new BerthError("UNAVAILABLE", "--init is not supported yet", { hint: "run the command without --init" });
   const warnings = await runtime.resourceWarnings(flags.resources);
   const image = await findImage(ctx, options.image);
   const imageConfig = (await readImageConfig(ctx, image.id)).config;
@@ -135,7 +134,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
     Object.keys(config.Volumes ?? {}), flags.tmpfs.map((entry) => entry.target),
   );
 
-  await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12));
+  await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12), options.init === true);
   try {
     await insertContainer(ctx, { id, name, imageId: image.id, imageRef: options.image, config, hostConfig, points });
   } catch (error) {

@@ -17,6 +17,7 @@ import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { createNetworkNamespace } from "./network-namespace.js";
+import { commandStartFailure } from "./start-failure.js";
 import { loadExeca } from "../host/load-execa.js";
 
 // One start of a container, in order: rootfs, start plan (core), setup script, cgroups (limits
@@ -87,6 +88,7 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     resources: hostConfigResources(hostConfig),
     cgroup: layout.version === 2 ? { version: 2 } : { version: 1, hierarchies: v1Hierarchies(layout) },
     lastCap,
+    ...(hostConfig.Init === true ? { initBinaryPath: runtime.helperPath } : {}),
   });
 }
 
@@ -158,6 +160,8 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     if (!options.waitStart) {
       // Like `runc start`: back once the command runs, so a signal sent next reaches it, not the setup.
       await waitUntil(() => isPastSetup(pid, runtime.helperPath, paths.script), SETUP_TIMEOUT_MS, 2);
+      const failure = await commandStartFailure(paths, pid);
+      if (failure !== undefined) throw failure;
       phase("setup");
     }
     return { pid, monitorPid };
