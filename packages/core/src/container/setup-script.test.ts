@@ -139,6 +139,13 @@ describe("renderSetupScript", () => {
     expect(text).toContain("'--caps' 'none' '--no-new-privs' '--cwd' '/srv/app'");
   });
 
+  it("remounts the rootfs nodev when the plan asks (no devices cgroup), keeping it on a read-only remount", () => {
+    const text = renderSetupScript(plan({ nodevMounts: true, readOnlyRootfs: true }), { initBinaryPath: "/opt/berth-init" });
+    expect(text).toContain("mount --bind \"$M\" \"$M\"\nmount -o remount,bind,nodev \"$M\"\n");
+    expect(text).toContain("mount -o remount,bind,ro,nodev \"$M\"\n");
+    expect(renderSetupScript(plan(), { initBinaryPath: "/opt/berth-init" })).not.toContain("nodev \"$M\"");
+  });
+
   it("copies a dynamically linked helper's loader and libraries and launches it through them", () => {
     const text = renderSetupScript(plan(), {
       initBinaryPath: "/opt/berth-init",

@@ -58,6 +58,7 @@ const preamble = (plan: StartPlan) => [
   "}",
   "mount --make-rprivate /",
   "mount --bind \"$M\" \"$M\"",
+  ...(plan.rootfs.nodev ? ["mount -o remount,bind,nodev \"$M\""] : []),
 ];
 
 function renderMount(mount: PlannedMount): string[] {
@@ -134,7 +135,7 @@ export function renderSetupScript(plan: StartPlan, options: SetupScriptOptions):
   for (const link of plan.symlinks) lines.push(`ln -sfn ${shellQuote(link.target)} ${inRoot(link.path)}`);
   lines.push("# masked and read-only paths", ...renderMasks(plan));
   if (plan.cwd !== "/") lines.push(`check_target ${shellQuote(plan.cwd)}`, `[ -d ${inRoot(plan.cwd)} ] || mkdir -p ${inRoot(plan.cwd)}`);
-  if (plan.rootfs.readOnly) lines.push("mount -o remount,bind,ro \"$M\"");
+  if (plan.rootfs.readOnly) lines.push(`mount -o remount,bind,ro${plan.rootfs.nodev ? ",nodev" : ""} "$M"`);
   lines.push(`printf '%s' ${shellQuote(plan.hostname)} > /proc/sys/kernel/hostname`);
   lines.push("# the helper, on the container's private /dev tmpfs (put_old goes there too)");
   lines.push(`mkdir -p ${inRoot(putOld)}`, `cp ${shellQuote(options.initBinaryPath)} ${inRoot(helper)}`);

@@ -232,3 +232,20 @@ describe("planContainerStart: --init", () => {
     expect(planContainerStart(input()).argv).toEqual(["sh"]);
   });
 });
+
+describe("planContainerStart: nodev mounts (no devices cgroup)", () => {
+  it("adds nodev to the rootfs, /dev, volumes and tmpfs, not to /dev/pts or the files bound over stubs", () => {
+    const plan = planContainerStart(input({
+      nodevMounts: true,
+      mounts: [{ type: "bind", source: "/srv", target: "/srv", readOnly: true }, { type: "bind", source: "/etc/motd", target: "/motd", readOnly: false, isFile: true }],
+      tmpfs: [{ target: "/scratch", data: "size=1m" }],
+    }));
+    expect(plan.rootfs.nodev).toBe(true);
+    const options = (target: string) => plan.mounts.find((m) => m.target === target)?.options ?? [];
+    for (const target of ["/dev", "/srv", "/scratch", "/dev/shm", "/proc"]) expect(options(target), target).toContain("nodev");
+    for (const target of ["/dev/pts", "/dev/null", "/etc/hosts", "/motd"]) expect(options(target), target).not.toContain("nodev");
+    expect(options("/scratch").filter((option) => option === "nodev")).toHaveLength(1);
+    expect(planContainerStart(input()).rootfs.nodev).toBe(false);
+    expect(options("/dev").length).toBe(planContainerStart(input()).mounts.find((m) => m.target === "/dev")!.options.length + 1);
+  });
+});

@@ -65,18 +65,25 @@ export interface ContainerStartInput {
   cgroup: { version: 2 } | { version: 1; hierarchies: readonly string[] };
   /** The host's /proc/sys/kernel/cap_last_cap (bounds "all capabilities"). */
   lastCap?: number;
+  /** The engine's bounding set (/proc/self/status CapBnd): bounds `--privileged`. */
+  boundingCaps?: bigint;
   /** With a TTY: the pty slave to bind over /dev/console. */
   consolePath?: string;
   /** `--init`: the host's berth-init, bound read-only at /sbin/docker-init and run as PID 1. */
   initBinaryPath?: string;
+  /**
+   * No devices cgroup guards the container (cgroup v2, or no v1 devices hierarchy: the cgroup
+   * plan's `needsNodevMounts`): the rootfs, /dev and every volume and tmpfs are mounted `nodev`.
+   */
+  nodevMounts?: boolean;
 }
 
 export interface StartPlan {
   /** Namespaces to create; the network one is made first and entered (nsenter --net). */
   namespaces: Array<"mount" | "uts" | "ipc" | "pid" | "cgroup" | "net">;
   hostname: string;
-  /** Overlay layers (top first, the init layer first of all) and whether / is remounted read-only. */
-  rootfs: { lowerDirs: string[]; upperDir: string; workDir: string; mergedDir: string; readOnly: boolean };
+  /** Overlay layers (top first, the init layer first of all), whether / is remounted read-only, and nodev. */
+  rootfs: { lowerDirs: string[]; upperDir: string; workDir: string; mergedDir: string; readOnly: boolean; nodev: boolean };
   /** In the order to mount them. */
   mounts: PlannedMount[];
   /** Links to create in /dev after the mounts (`/dev/ptmx` → `pts/ptmx`…). */
@@ -156,6 +163,17 @@ function userMounts(input: ContainerStartInput): PlannedMount[] {
 }
 
 /**
+ * Without a devices cgroup a node made with mknod could be opened: every mount that can hold one
+ * gets `nodev`. Not /dev/pts (its nodes are the container's ptys); /dev's usual nodes are binds of
+ * the host's, whose own mount flags apply, so /dev itself can be nodev; the /etc files and the
+ * init binary are regular files, and /proc, /sys, cgroup, shm and mqueue are nodev already.
+ */
+function withNodev(mount: PlannedMount): PlannedMount {
+  const canHoldNodes = mount.kind === "tmpfs" || (mount.kind === "bind" && mount.targetType === "dir");
+  return canHoldNodes && !mount.options.includes("nodev") ? { ...mount, options: [...mount.options, "nodev"] } : mount;
+}
+
+/**
  * Plans a container start the way docker's default spec and runc lay it out (formats.md §9):
  * proc; the /dev tmpfs with the usual device nodes bound from the host (+ /dev/console with a
  * TTY); /dev/pts, /dev/shm, /dev/mqueue; /sys and /sys/fs/cgroup read-only; /etc/hosts,
@@ -169,6 +187,7 @@ function userMounts(input: ContainerStartInput): PlannedMount[] {
 export function planContainerStart(input: ContainerStartInput): StartPlan {
   const isPrivileged = input.privileged === true;
   const isReadOnly = input.readOnlyRootfs === true;
+  const isNodev = input.nodevMounts === true;
   const { config } = input;
   const hostname = config.Hostname || input.id.slice(0, 12);
   const user = userMounts(input);
@@ -194,8 +213,8 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
   return {
     namespaces: ["mount", "uts", "ipc", "pid", "cgroup", "net"],
     hostname,
-    rootfs: { ...input.rootfs, readOnly: isReadOnly },
-    mounts: [...defaults, ...etcFiles, ...init, ...user],
+    rootfs: { ...input.rootfs, readOnly: isReadOnly, nodev: isNodev },
+    mounts: isNodev ? [...defaults, ...etcFiles, ...init, ...user].map(withNodev) : [...defaults, ...etcFiles, ...init, ...user],
     symlinks: [
       { path: "/dev/ptmx", target: "pts/ptmx" },
       { path: "/dev/fd", target: "/proc/self/fd" },
@@ -205,7 +224,7 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     ].filter((link) => !userTargets.has(link.path)),
     maskedPaths: isPrivileged ? [] : [...DEFAULT_MASKED_PATHS],
     readonlyPaths: isPrivileged ? [] : [...DEFAULT_READONLY_PATHS],
-    capabilities: parseCapabilities(input.capAdd ?? [], input.capDrop ?? [], { privileged: isPrivileged, lastCap: input.lastCap }),
+    capabilities: parseCapabilities(input.capAdd ?? [], input.capDrop ?? [], { privileged: isPrivileged, lastCap: input.lastCap, ...(input.boundingCaps === undefined ? {} : { bounding: input.boundingCaps }) }),
     noNewPrivileges: input.noNewPrivileges === true,
     user: { uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids },
     env: containerProcessEnv(config),

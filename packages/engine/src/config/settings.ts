@@ -15,6 +15,12 @@ const settingsSchema = z
      * cleanup <id>`). Unset: apps/cli/bin/berth of the checkout the engine runs from.
      */
     cli_path: z.string().min(1).optional(),
+    /**
+     * Which cgroup hierarchy containers use: `auto` (v1 when any controller is bound to v1, else
+     * v2) or `unified` (the cgroup2 mount even on a hybrid host: no limits unless it offers the
+     * controllers, no devices controller, so mounts are nodev; freeze and kill work).
+     */
+    cgroup_mode: z.enum(["auto", "unified"]),
   })
   .strict();
 
@@ -25,6 +31,7 @@ const defaults: Settings = {
   root: "/var/lib/berth",
   base_image_archive: "/usr/local/share/berth/busybox.tar",
   log_level: "warn",
+  cgroup_mode: "auto",
 };
 
 const envNames: Partial<Record<SettingKey, string>> = {
@@ -33,6 +40,7 @@ const envNames: Partial<Record<SettingKey, string>> = {
   base_image_archive: "BERTH_BASE_IMAGE_ARCHIVE",
   log_level: "BERTH_LOG_LEVEL",
   cli_path: "BERTH_CLI",
+  cgroup_mode: "BERTH_CGROUP_MODE",
 };
 
 export interface LoadedSettings {

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { BerthError, DEFAULT_HELPER_IN_CONTAINER, planContainerStart, renderSetupScript, type StartPlan } from "@berth/core";
 import type { CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { groupJoinFiles, monitorJoinFiles } from "../cgroups/cgroup-naming.js";
-import { performCgroupPlan, planCgroupCreate } from "../cgroups/cgroup-plan.js";
+import { needsNodevMounts, performCgroupPlan, planCgroupCreate } from "../cgroups/cgroup-plan.js";
 import type { EngineContext } from "../engine-context.js";
 import { helperMessages } from "../native/helper-errors.js";
 import { monitorArgs, parseMonitorPid } from "../native/monitor-args.js";
@@ -63,12 +63,13 @@ function v1Hierarchies(layout: Extract<CgroupLayout, { version: 1 }>): string[] 
 
 async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, paths: ContainerPaths, layout: CgroupLayout): Promise<StartPlan> {
   const { row, config, hostConfig } = record;
-  const [passwd, group, volumeRows, layers, lastCap] = await Promise.all([
+  const [passwd, group, volumeRows, layers, lastCap, boundingCaps] = await Promise.all([
     readFileInRoot(paths.merged, "/etc/passwd"),
     readFileInRoot(paths.merged, "/etc/group"),
     ctx.client.volumeMount.findMany({ where: { nodeId: ctx.nodeId, containerId: row.id } }),
     imageLayers(ctx, row.imageId),
     runtime.lastCap(),
+    runtime.boundingCaps(),
   ]);
   const { mounts, tmpfs } = await startMountInputs(containerMountPoints(ctx.paths, config, hostConfig, volumeRows), hostConfig);
   return planContainerStart({
@@ -88,7 +89,10 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     resources: hostConfigResources(hostConfig),
     cgroup: layout.version === 2 ? { version: 2 } : { version: 1, hierarchies: v1Hierarchies(layout) },
     lastCap,
+    boundingCaps,
     ...(hostConfig.Init === true ? { initBinaryPath: runtime.helperPath } : {}),
+    // The cgroup plan says the same (needsNodevMounts); --privileged gets every device anyway.
+    nodevMounts: needsNodevMounts(layout) && hostConfig.Privileged !== true,
   });
 }
 
