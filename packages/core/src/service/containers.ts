@@ -117,6 +117,17 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
+/** What `system boot` did, container IDs in creation order. */
+export interface BootReport {
+  /** Runs found over (monitor gone) and recorded Exited. */
+  recorded: string[];
+  /** Started again by their restart policy. */
+  restarted: string[];
+  /** --rm containers that stay down, removed. */
+  removed: string[];
+  failed: Array<{ id: string; message: string }>;
+}
+
 export interface ContainerService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
   /**
@@ -143,4 +154,9 @@ export interface ContainerService {
    * (already removed) container is not an error.
    */
   cleanup(idOrName: string): Promise<void>;
+  /**
+   * At host start-up (`berth system boot`, from infra's boot unit), as docker's daemon restores:
+   * record what died, start what the restart policies want running, remove --rm leftovers.
+   */
+  boot(): Promise<BootReport>;
 }

@@ -38,7 +38,8 @@ async function current(ctx: EngineContext, runtime: ContainerRuntime, id: string
   return record;
 }
 
-async function startLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, waitStart: boolean): Promise<ContainerRecord | undefined> {
+/** A start with the container's lock held; undefined when it already runs. */
+export async function startLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, waitStart: boolean): Promise<ContainerRecord | undefined> {
   if (assertTransition(record.state, "start", identity(record)).kind === "noop") return undefined;
   const { pid, monitorPid } = await launchContainer(ctx, runtime, record, { waitStart }).catch(async (error: unknown) => {
     // docker keeps a container whose command could not run Created, with the code and the reason.

@@ -9,6 +9,7 @@ import { createContainerRuntime } from "./container-runtime.js";
 import { createContainer } from "./create-container.js";
 import { inspectContainer } from "./inspect-container.js";
 import { listContainers } from "./list-containers.js";
+import { bootContainers } from "./system-boot.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
 export function createContainerService(ctx: EngineContext): ContainerService {
@@ -27,5 +28,6 @@ export function createContainerService(ctx: EngineContext): ContainerService {
     wait: (text) => waitContainer(ctx, runtime, text),
     logs: (text, options) => containerLogs(ctx, runtime, text, options),
     cleanup: (text) => cleanupContainer(ctx, runtime, text),
+    boot: () => bootContainers(ctx, runtime),
   };
 }

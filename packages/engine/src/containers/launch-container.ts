@@ -108,6 +108,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
   await rm(paths.runDir, { recursive: true, force: true });
   await mkdir(paths.runDir, { recursive: true, mode: 0o700 });
   await rm(paths.exitFile, { force: true });
+  await rm(paths.stoppedMarker, { force: true });
   let mark = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
