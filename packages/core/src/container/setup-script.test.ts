@@ -111,7 +111,7 @@ describe("renderSetupScript", () => {
     ]);
     expect(tail.slice(8)).toEqual([
       "cd /",
-      "exec '/dev/.init/berth-init' 'init' '--uid' '0' '--gid' '0' '--groups' '0' '--caps' 'CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FSETID,CAP_FOWNER,CAP_MKNOD,CAP_NET_RAW,CAP_SETGID,CAP_SETUID,CAP_SETFCAP,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_SYS_CHROOT,CAP_KILL,CAP_AUDIT_WRITE' '--cwd' '/' '--clear-env' '--env' 'PATH=/bin' '--env' 'HOSTNAME=c0ffee012345' '--env' 'GREETING=it'\\''s $(here)' '--unlink-self' '/dev/.init/berth-init' '--' 'sh' '-c' 'echo '\\''hi'\\'' $HOME'",
+      "exec '/dev/.init/berth-init' 'init' '--uid' '0' '--gid' '0' '--groups' '0' '--caps' 'CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FSETID,CAP_FOWNER,CAP_MKNOD,CAP_NET_RAW,CAP_SETGID,CAP_SETUID,CAP_SETFCAP,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_SYS_CHROOT,CAP_KILL,CAP_AUDIT_WRITE' '--seccomp' 'default' '--cwd' '/' '--clear-env' '--env' 'PATH=/bin' '--env' 'HOSTNAME=c0ffee012345' '--env' 'GREETING=it'\\''s $(here)' '--unlink-self' '/dev/.init/berth-init' '--' 'sh' '-c' 'echo '\\''hi'\\'' $HOME'",
       "",
     ]);
   });
@@ -136,7 +136,7 @@ describe("renderSetupScript", () => {
     );
     expect(text).toContain("printf '%s\\n' '300' > /proc/self/oom_score_adj\n");
     expect(text).toContain("check_target '/srv/app'\n[ -d \"$M\"'/srv/app' ] || mkdir -p \"$M\"'/srv/app'\nmount -o remount,bind,ro \"$M\"\n");
-    expect(text).toContain("'--caps' 'none' '--no-new-privs' '--cwd' '/srv/app'");
+    expect(text).toContain("'--caps' 'none' '--no-new-privs' '--seccomp' 'default' '--cwd' '/srv/app'");
   });
 
   it("remounts the rootfs nodev when the plan asks (no devices cgroup), keeping it on a read-only remount", () => {

@@ -101,6 +101,7 @@ export function renderInitArgs(plan: StartPlan, helperInContainer: string, optio
     "--groups", plan.user.additionalGids.join(","),
     "--caps", plan.capabilities.length === 0 ? "none" : plan.capabilities.join(","),
     ...(plan.noNewPrivileges ? ["--no-new-privs"] : []),
+    "--seccomp", plan.seccomp,
     "--cwd", plan.cwd,
     "--clear-env",
     ...plan.env.flatMap((entry) => ["--env", entry]),

@@ -249,3 +249,11 @@ describe("planContainerStart: nodev mounts (no devices cgroup)", () => {
     expect(options("/dev").length).toBe(planContainerStart(input()).mounts.find((m) => m.target === "/dev")!.options.length + 1);
   });
 });
+
+describe("planContainerStart: seccomp", () => {
+  it("applies docker's default profile unless --privileged or seccomp=unconfined", () => {
+    expect(planContainerStart(input()).seccomp).toBe("default");
+    expect(planContainerStart(input({ seccompUnconfined: true })).seccomp).toBe("unconfined");
+    expect(planContainerStart(input({ privileged: true })).seccomp).toBe("unconfined");
+  });
+});

@@ -56,6 +56,8 @@ export interface ContainerStartInput {
   capDrop?: readonly string[];
   /** `--security-opt no-new-privileges` (off by default, as in docker). */
   noNewPrivileges?: boolean;
+  /** `--security-opt seccomp=unconfined`: no seccomp filter (docker's default profile otherwise). */
+  seccompUnconfined?: boolean;
   groupAdd?: readonly string[];
   /** `-v`, `--mount` and anonymous volumes, in the user's order. */
   mounts?: readonly ContainerMountInput[];
@@ -92,6 +94,8 @@ export interface StartPlan {
   readonlyPaths: string[];
   capabilities: string[];
   noNewPrivileges: boolean;
+  /** docker's default seccomp profile (`default`), or none for `--privileged` and `seccomp=unconfined`. */
+  seccomp: "default" | "unconfined";
   user: { uid: number; gid: number; additionalGids: number[] };
   env: string[];
   cwd: string;
@@ -226,6 +230,7 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     readonlyPaths: isPrivileged ? [] : [...DEFAULT_READONLY_PATHS],
     capabilities: parseCapabilities(input.capAdd ?? [], input.capDrop ?? [], { privileged: isPrivileged, lastCap: input.lastCap, ...(input.boundingCaps === undefined ? {} : { bounding: input.boundingCaps }) }),
     noNewPrivileges: input.noNewPrivileges === true,
+    seccomp: isPrivileged || input.seccompUnconfined === true ? "unconfined" : "default",
     user: { uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids },
     env: containerProcessEnv(config),
     cwd: config.WorkingDir || "/",

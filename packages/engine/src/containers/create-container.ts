@@ -34,7 +34,7 @@ function rawRunFlags(options: ContainerCreateOptions): RawRunFlags {
   };
 }
 
-/** `--security-opt`: no-new-privileges[:true|false]; seccomp/apparmor "unconfined" are accepted (nothing is applied yet). */
+/** `--security-opt`: no-new-privileges[:true|false], seccomp=unconfined (no filter), apparmor=unconfined (berth applies no AppArmor). */
 function checkSecurityOptions(options: readonly string[]): void {
   for (const option of options) {
     if (/^no-new-privileges([:=](true|false))?$/.test(option) || /^(seccomp|apparmor)[:=]unconfined$/.test(option)) continue;

@@ -84,6 +84,7 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     capAdd: hostConfig.CapAdd ?? [],
     capDrop: hostConfig.CapDrop ?? [],
     noNewPrivileges: (hostConfig.SecurityOpt ?? []).some((option) => /^no-new-privileges([:=]true)?$/.test(option)),
+    seccompUnconfined: (hostConfig.SecurityOpt ?? []).some((option) => /^seccomp[:=]unconfined$/.test(option)),
     mounts,
     tmpfs,
     resources: hostConfigResources(hostConfig),
