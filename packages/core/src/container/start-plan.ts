@@ -211,6 +211,7 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
   const init: PlannedMount[] = input.initBinaryPath === undefined ? [] : [
     { kind: "bind", source: input.initBinaryPath, target: INIT_TARGET, options: ["bind", "ro"], targetType: "file" },
   ];
+  const mounts = [...defaults, ...etcFiles, ...init, ...user];
   const { path, args } = processArgv(config);
   const resolved = resolveUser(config.User ?? "", input.passwd, input.group, input.groupAdd);
   const oomScoreAdj = input.resources?.oomScoreAdj;
@@ -218,7 +219,7 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     namespaces: ["mount", "uts", "ipc", "pid", "cgroup", "net"],
     hostname,
     rootfs: { ...input.rootfs, readOnly: isReadOnly, nodev: isNodev },
-    mounts: isNodev ? [...defaults, ...etcFiles, ...init, ...user].map(withNodev) : [...defaults, ...etcFiles, ...init, ...user],
+    mounts: isNodev ? mounts.map(withNodev) : mounts,
     symlinks: [
       { path: "/dev/ptmx", target: "pts/ptmx" },
       { path: "/dev/fd", target: "/proc/self/fd" },
