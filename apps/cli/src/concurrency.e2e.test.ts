@@ -25,7 +25,7 @@ interface Result {
 const env = () => ({ PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root });
 
 function berth(args: string[]): Result {
-  const result = spawnSync(bin, args, { encoding: "utf8", input: "", cwd: workDir, env: env(), timeout: 120_000 });
+  const result = spawnSync(bin, args, { encoding: "utf8", input: "", cwd: workDir, env: env(), timeout: 300_000 });
   if (result.error !== undefined) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -101,7 +101,7 @@ describe("many CLI processes at once", () => {
     expect(runs.map((run) => [run.status, run.stdout, run.stderr])).toEqual(Array.from({ length: 30 }, (_, i) => [0, `run-${i}\n`, ""]));
     expect(berth(["ps", "-aq"])).toEqual({ status: 0, stdout: "", stderr: "" });
     expect(await settled()).toEqual([]);
-  }, 600_000);
+  }, 1_500_000);
 
   it("starts one container once when two `start`s race: both exit 0, one start event, one process", async () => {
     const id = berth(["create", "--name", "racer", "busybox", "sleep", "300"]).stdout.trim();
@@ -112,7 +112,7 @@ describe("many CLI processes at once", () => {
     expect(berth(["ps", "--format", "{{.Names}} {{.State}}"]).stdout).toBe("racer running\n");
     expect(berth(["rm", "-f", "racer"]).status).toBe(0);
     expect(await settled()).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
   it("gives `rm -f` during a `stop` one clean outcome: the container is gone and nothing is left", async () => {
     expect(berth(["run", "-d", "--name", "stubborn", "busybox", "sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"]).status).toBe(0);
@@ -125,5 +125,5 @@ describe("many CLI processes at once", () => {
     expect([stop.status, stop.stderr]).toEqual(stop.status === 0 ? [0, ""] : [1, expect.stringContaining("No such container: stubborn")]);
     expect(berth(["ps", "-aq"]).stdout).toBe("");
     expect(await settled()).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });
