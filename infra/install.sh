@@ -88,4 +88,15 @@ fi
 ln -sfn "$repo/apps/cli/bin/berth" /usr/local/bin/berth
 [[ -e /usr/local/bin/berth ]] || die "/usr/local/bin/berth -> $repo/apps/cli/bin/berth, which does not exist"
 step "berth: /usr/local/bin/berth -> $repo/apps/cli/bin/berth"
+
+# --- the boot unit (berth system boot after a host start) ----------------------------------------
+install -m 0644 "$repo/infra/berth-boot.service" /etc/systemd/system/berth-boot.service
+if [[ -d /run/systemd/system ]]; then
+  systemctl daemon-reload
+  systemctl enable berth-boot.service
+  step "boot unit: /etc/systemd/system/berth-boot.service enabled (runs at the next host start)"
+else
+  # A container host (like CI's) whose PID 1 is not systemd: installed, not enabled or started.
+  step "boot unit: /etc/systemd/system/berth-boot.service installed; systemd is not PID 1, not enabled"
+fi
 step "done in $((SECONDS - started)) s"

@@ -79,6 +79,16 @@ describe("run", () => {
     expect(berth(["run", "--rm", "busybox", "/etc"]).status).toBe(126);
   });
 
+  it("exits 127 or 126 from run -d too, printing the id first and leaving the container Created, as docker does", () => {
+    const missing = berth(["run", "-d", "--name", "cannot-run", "busybox", "nosuchcmd"]);
+    expect(missing.status).toBe(127);
+    expect(missing.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(missing.stderr).toBe('Error: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown\n');
+    expect(berth(["ps", "-a", "--filter", "name=cannot-run", "--format", "{{.Status}}"]).stdout).toBe("Created\n");
+    expect(berth(["start", "cannot-run"]).status).toBe(1);
+    expect(berth(["run", "-d", "busybox", "/etc/passwd"]).status).toBe(126);
+  }, 300_000);
+
   it("exits 125 for an image it does not have, without pulling", () => {
     const result = berth(["run", "--rm", "localhost/nothing"]);
     expect(result.status).toBe(125);

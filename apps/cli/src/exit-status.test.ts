@@ -23,9 +23,10 @@ describe("exitStatusByCode", () => {
 });
 
 describe("containerRunExitStatusByCode", () => {
-  it("gives every code docker's 125 for berth's own failures in run and create", () => {
+  it("gives docker's 125 for berth's own failures in run and create, 127/126 for a command that cannot run", () => {
     expect(Object.keys(containerRunExitStatusByCode).sort()).toEqual([...errorCodes].sort());
-    for (const code of errorCodes) expect(containerRunExitStatusByCode[code]).toBe(125);
+    const commandCodes: Record<string, number> = { COMMAND_NOT_FOUND: 127, COMMAND_NOT_EXECUTABLE: 126 };
+    for (const code of errorCodes) expect(containerRunExitStatusByCode[code]).toBe(commandCodes[code] ?? 125);
   });
 
   it("is applied by reportError, to unexpected errors too", () => {

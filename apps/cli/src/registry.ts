@@ -82,6 +82,7 @@ export const commandRegistry: readonly RegisteredCommand[] = [
   register(["system events", "events"], () => import("./commands/system/events.js")),
   register(["system df"], () => import("./commands/system/df.js")),
   register(["system check"], () => import("./commands/system/check.js")),
+  register(["system boot"], () => import("./commands/system/boot.js")),
   register(["version"], () => import("./commands/system/version.js")),
 ];
 

@@ -7,6 +7,10 @@ export const errorCodes = [
   "UNAVAILABLE",
   "DATA_CORRUPTED",
   "INTERNAL",
+  /** A container's command was not found (docker's 127 from `run`). */
+  "COMMAND_NOT_FOUND",
+  /** A container's command exists but cannot be executed (docker's 126 from `run`). */
+  "COMMAND_NOT_EXECUTABLE",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -12,6 +12,7 @@
 
 #include "caps.h"
 #include "setup.h"
+#include "seccomp.h"
 #include "tty.h"
 
 extern char **environ;
@@ -67,6 +68,11 @@ bool proc_opts_parse(struct proc_opts *opts, int argc, char **argv, int *i)
         if (!strchr(entry, '=') || entry[0] == '=')
             fail(EINVAL, "--env %s: want KEY=VALUE", entry);
         strv_push(&opts->env, entry);
+    } else if (strcmp(opt, "--seccomp") == 0) {
+        const char *profile = option_value(argc, argv, i);
+        if (strcmp(profile, "default") != 0 && strcmp(profile, "unconfined") != 0)
+            fail(EINVAL, "--seccomp %s: want default or unconfined", profile);
+        opts->seccomp_default = strcmp(profile, "default") == 0;
     } else if (strcmp(opt, "--unlink-self") == 0) {
         opts->unlink_self = option_value(argc, argv, i);
     } else {
@@ -142,6 +148,10 @@ void proc_apply(const struct proc_opts *opts)
         }
     }
     caps_limit_bounding(opts->caps);
+    /* While CAP_SYS_ADMIN is still effective, so no_new_privs is not needed; what follows (ids,
+       capset, prctl, execve) is allowed by the profile. */
+    if (opts->seccomp_default)
+        seccomp_apply_default(opts->caps);
     if (setgroups((size_t)opts->group_count, opts->groups) < 0)
         die("setgroups");
     if (opts->has_gid && setresgid(opts->gid, opts->gid, opts->gid) < 0)

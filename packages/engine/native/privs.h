@@ -22,6 +22,7 @@ struct proc_opts {
     const char *env_file;
     struct strv env;
     const char *unlink_self;
+    bool seccomp_default;
 };
 
 void proc_opts_init(struct proc_opts *opts);
@@ -29,7 +30,8 @@ void proc_opts_init(struct proc_opts *opts);
 bool proc_opts_parse(struct proc_opts *opts, int argc, char **argv, int *i);
 /* The command's environment: inherited (unless --clear-env/--env-file), then the file, then --env. */
 char **proc_env(const struct proc_opts *opts);
-/* Unlinks the helper, creates and enters cwd, sets groups/gid/uid, caps and no_new_privs. */
+/* Unlinks the helper, creates and enters cwd, installs the seccomp filter, sets groups/gid/uid,
+   caps and no_new_privs. */
 void proc_apply(const struct proc_opts *opts);
 /* Execs argv looking it up in env's PATH; on failure prints docker's wording, exits 127 or 126. */
 noreturn void proc_exec(char *const argv[], char *const env[]);

@@ -225,8 +225,11 @@ void setup_perform(const struct setup_opts *opts, const char *cwd)
     const char *rootfs = opts->rootfs;
     char full[PATH_TEXT_MAX];
     enter_namespaces(opts);
+    unsigned long nodev = opts->nodev_rootfs ? MS_NODEV : 0;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || mount(rootfs, rootfs, NULL, MS_BIND, NULL) < 0)
         die("bind %s on itself", rootfs);
+    if (nodev && mount(NULL, rootfs, NULL, MS_REMOUNT | MS_BIND | MS_NODEV, NULL) < 0)
+        die("make the root nodev");
     if (opts->oom_score_adj)
         write_text("/proc/self/oom_score_adj", opts->oom_score_adj);
     bool *readonly = calloc((size_t)opts->mount_count + 1, sizeof *readonly);
@@ -251,7 +254,7 @@ void setup_perform(const struct setup_opts *opts, const char *cwd)
         check_target(rootfs, cwd);
         make_dirs(in_root(rootfs, cwd, full));
     }
-    if (opts->readonly_rootfs && mount(NULL, rootfs, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+    if (opts->readonly_rootfs && mount(NULL, rootfs, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | nodev, NULL) < 0)
         die("make the root read-only");
     if (opts->hostname && sethostname(opts->hostname, strlen(opts->hostname)) < 0)
         die("sethostname");
@@ -302,6 +305,8 @@ bool setup_opts_parse(struct setup_opts *opts, int argc, char **argv, int *i)
         parse_num(opt, opts->oom_score_adj, -1000, 1000);
     } else if (strcmp(opt, "--readonly-rootfs") == 0) {
         opts->readonly_rootfs = true;
+    } else if (strcmp(opt, "--nodev-rootfs") == 0) {
+        opts->nodev_rootfs = true;
     } else if (strcmp(opt, "--mount") == 0) {
         /* --mount KIND SOURCE TARGET OPTIONS dir|file */
         struct setup_mount m;

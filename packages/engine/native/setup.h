@@ -22,6 +22,7 @@ struct setup_opts {
     const char *hostname;
     const char *oom_score_adj;
     bool readonly_rootfs;
+    bool nodev_rootfs; /* no devices cgroup guards the container: the rootfs is nodev */
     struct setup_mount *mounts;
     int mount_count;
     struct strv symlinks; /* pairs: link target, path */

@@ -6,6 +6,11 @@ export interface CapabilityOptions {
   privileged?: boolean;
   /** The host's /proc/sys/kernel/cap_last_cap: "all" stops there (default: every known one). */
   lastCap?: number;
+  /**
+   * The engine's own bounding set (CapBnd), bit N = capability N: `--privileged` gets only those,
+   * as docker's GetAllCapabilities does (a capability the host withholds cannot be given).
+   */
+  bounding?: bigint;
 }
 
 /** Every capability the host knows (docker's GetAllCapabilities), in number order. */
@@ -34,7 +39,8 @@ export function parseCapabilities(add: readonly string[], drop: readonly string[
   const known = allCapabilities(options.lastCap);
   const drops = normalize(drop, known, "CapDrop");
   const adds = normalize(add, known, "CapAdd");
-  if (options.privileged === true) return known;
+  const { bounding } = options;
+  if (options.privileged === true) return bounding === undefined ? known : known.filter((_, number) => ((bounding >> BigInt(number)) & 1n) === 1n);
   let result: string[];
   if (adds.includes("ALL")) result = known.filter((capability) => !drops.includes(capability));
   else if (drops.includes("ALL")) result = adds;

@@ -59,6 +59,7 @@ describe("renderInitArgs", () => {
     expect(args.slice(args.indexOf("--uid"), end)).toEqual([
       "--uid", "0", "--gid", "0", "--groups", "0",
       "--caps", "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FSETID,CAP_FOWNER,CAP_MKNOD,CAP_NET_RAW,CAP_SETGID,CAP_SETUID,CAP_SETFCAP,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_SYS_CHROOT,CAP_KILL,CAP_AUDIT_WRITE",
+      "--seccomp", "default",
       "--cwd", "/", "--clear-env", "--env", "PATH=/bin", "--env", "HOSTNAME=c0ffee012345", "--env", "GREETING=it's $(here)",
     ]);
     expect(args.slice(end)).toEqual(["--", "sh", "-c", "echo 'hi' $HOME"]);
@@ -78,10 +79,16 @@ describe("renderInitArgs", () => {
     expect(occurrences(text, "--caps", 1)).toEqual([["none"]]);
     expect(text).toContain("--no-new-privs");
     expect(text).not.toContain("--netns");
-    const privileged = renderInitArgs(plan({ privileged: true }));
-    expect(occurrences(privileged, "--caps", 1)).toEqual([["all"]]);
+    expect(text).not.toContain("--nodev-rootfs");
+    const privileged = renderInitArgs(plan({ privileged: true, boundingCaps: (1n << 21n) | 1n }));
+    expect(occurrences(privileged, "--caps", 1)).toEqual([["CAP_CHOWN,CAP_SYS_ADMIN"]]);
+    expect(occurrences(privileged, "--seccomp", 1)).toEqual([["unconfined"]]);
     expect(privileged).not.toContain("--mask");
     expect(privileged).not.toContain("--readonly-path");
+  });
+
+  it("remounts the rootfs nodev when no devices cgroup guards the container", () => {
+    expect(renderInitArgs(plan({ nodevMounts: true }))).toContain("--nodev-rootfs");
   });
 
   it("keeps hostile paths and names as single words", () => {

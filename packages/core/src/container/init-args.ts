@@ -27,6 +27,7 @@ function setupArgs(plan: StartPlan, netns: string | undefined): string[] {
     ...plan.maskedPaths.flatMap((path) => ["--mask", path]),
     ...plan.readonlyPaths.flatMap((path) => ["--readonly-path", path]),
     ...(plan.rootfs.readOnly ? ["--readonly-rootfs"] : []),
+    ...(plan.rootfs.nodev ? ["--nodev-rootfs"] : []),
   ];
 }
 
@@ -40,7 +41,8 @@ export function renderInitArgs(plan: StartPlan, options: InitArgsOptions = {}): 
     "--uid", String(plan.user.uid),
     "--gid", String(plan.user.gid),
     "--groups", plan.user.additionalGids.join(","),
-    "--caps", plan.privileged ? "all" : plan.capabilities.length === 0 ? "none" : plan.capabilities.join(","),
+    "--caps", plan.capabilities.length === 0 ? "none" : plan.capabilities.join(","),
+    "--seccomp", plan.seccomp,
     ...(plan.noNewPrivileges ? ["--no-new-privs"] : []),
     "--cwd", plan.cwd,
     "--clear-env",

@@ -180,6 +180,14 @@ describe("parseCapabilities (TweakCapabilities)", () => {
     expect(formatCapabilityMask(parseCapabilities([], [], { privileged: true, lastCap: 40 }))).toBe("000001ffffffffff");
   });
 
+  it("gives --privileged only what the engine's bounding set holds, as docker does", () => {
+    const bounding = 0x1fffeffffffn; // CAP_SYS_RESOURCE (24) withheld, as on this project's CI host
+    const caps = parseCapabilities([], [], { privileged: true, lastCap: 40, bounding });
+    expect(caps).not.toContain("CAP_SYS_RESOURCE");
+    expect(formatCapabilityMask(caps)).toBe("000001fffeffffff");
+    expect(parseCapabilities(["SYS_RESOURCE"], [], { lastCap: 40, bounding })).toContain("CAP_SYS_RESOURCE");
+  });
+
   it.each([
     [["FOO"], [], 'invalid CapAdd: unknown capability: "CAP_FOO"'],
     [[], ["cap_bogus"], 'invalid CapDrop: unknown capability: "CAP_BOGUS"'],

@@ -217,3 +217,42 @@ describe("cgroup limits and the daemon's resource checks", () => {
     expect(() => checkResources({ nanoCpus: 1e7 }, { cpuCount: 8 })).not.toThrow();
   });
 });
+
+describe("planContainerStart: --init", () => {
+  it("binds the helper read-only at /sbin/docker-init, after the /etc files and before the user's mounts, and runs the command under it", () => {
+    const plan = planContainerStart(input({ initBinaryPath: "/opt/berth/berth-init", mounts: [{ type: "bind", source: "/srv", target: "/srv", readOnly: false }] }));
+    expect(summary(plan.mounts).slice(-3)).toEqual([
+      `bind ${root}/resolv.conf /etc/resolv.conf rbind,rprivate`,
+      "bind /opt/berth/berth-init /sbin/docker-init bind,ro",
+      "bind /srv /srv rbind,rprivate",
+    ]);
+    expect(plan.mounts.find((m) => m.target === "/sbin/docker-init")?.targetType).toBe("file");
+    expect(plan.argv).toEqual(["/sbin/docker-init", "--", "sh"]);
+    expect(planContainerStart(input()).argv).toEqual(["sh"]);
+  });
+});
+
+describe("planContainerStart: nodev mounts (no devices cgroup)", () => {
+  it("adds nodev to the rootfs, /dev, volumes and tmpfs, not to /dev/pts or the files bound over stubs", () => {
+    const plan = planContainerStart(input({
+      nodevMounts: true,
+      mounts: [{ type: "bind", source: "/srv", target: "/srv", readOnly: true }, { type: "bind", source: "/etc/motd", target: "/motd", readOnly: false, isFile: true }],
+      tmpfs: [{ target: "/scratch", data: "size=1m" }],
+    }));
+    expect(plan.rootfs.nodev).toBe(true);
+    const options = (target: string) => plan.mounts.find((m) => m.target === target)?.options ?? [];
+    for (const target of ["/dev", "/srv", "/scratch", "/dev/shm", "/proc"]) expect(options(target), target).toContain("nodev");
+    for (const target of ["/dev/pts", "/dev/null", "/etc/hosts", "/motd"]) expect(options(target), target).not.toContain("nodev");
+    expect(options("/scratch").filter((option) => option === "nodev")).toHaveLength(1);
+    expect(planContainerStart(input()).rootfs.nodev).toBe(false);
+    expect(options("/dev").length).toBe(planContainerStart(input()).mounts.find((m) => m.target === "/dev")!.options.length + 1);
+  });
+});
+
+describe("planContainerStart: seccomp", () => {
+  it("applies docker's default profile unless --privileged or seccomp=unconfined", () => {
+    expect(planContainerStart(input()).seccomp).toBe("default");
+    expect(planContainerStart(input({ seccompUnconfined: true })).seccomp).toBe("unconfined");
+    expect(planContainerStart(input({ privileged: true })).seccomp).toBe("unconfined");
+  });
+});

@@ -56,6 +56,8 @@ export interface ContainerStartInput {
   capDrop?: readonly string[];
   /** `--security-opt no-new-privileges` (off by default, as in docker). */
   noNewPrivileges?: boolean;
+  /** `--security-opt seccomp=unconfined`: no seccomp filter (docker's default profile otherwise). */
+  seccompUnconfined?: boolean;
   groupAdd?: readonly string[];
   /** `-v`, `--mount` and anonymous volumes, in the user's order. */
   mounts?: readonly ContainerMountInput[];
@@ -65,16 +67,25 @@ export interface ContainerStartInput {
   cgroup: { version: 2 } | { version: 1; hierarchies: readonly string[] };
   /** The host's /proc/sys/kernel/cap_last_cap (bounds "all capabilities"). */
   lastCap?: number;
+  /** The engine's bounding set (/proc/self/status CapBnd): bounds `--privileged`. */
+  boundingCaps?: bigint;
   /** With a TTY: the pty slave to bind over /dev/console. */
   consolePath?: string;
+  /** `--init`: the host's berth-init, bound read-only at /sbin/docker-init and run as PID 1. */
+  initBinaryPath?: string;
+  /**
+   * No devices cgroup guards the container (cgroup v2, or no v1 devices hierarchy: the cgroup
+   * plan's `needsNodevMounts`): the rootfs, /dev and every volume and tmpfs are mounted `nodev`.
+   */
+  nodevMounts?: boolean;
 }
 
 export interface StartPlan {
   /** Namespaces to create; the network one is made first and entered (nsenter --net). */
   namespaces: Array<"mount" | "uts" | "ipc" | "pid" | "cgroup" | "net">;
   hostname: string;
-  /** Overlay layers (top first, the init layer first of all) and whether / is remounted read-only. */
-  rootfs: { lowerDirs: string[]; upperDir: string; workDir: string; mergedDir: string; readOnly: boolean };
+  /** Overlay layers (top first, the init layer first of all), whether / is remounted read-only, and nodev. */
+  rootfs: { lowerDirs: string[]; upperDir: string; workDir: string; mergedDir: string; readOnly: boolean; nodev: boolean };
   /** In the order to mount them. */
   mounts: PlannedMount[];
   /** Links to create in /dev after the mounts (`/dev/ptmx` → `pts/ptmx`…). */
@@ -82,9 +93,9 @@ export interface StartPlan {
   maskedPaths: string[];
   readonlyPaths: string[];
   capabilities: string[];
-  /** `--privileged`: every capability the host's bounding set still has (some hosts lack a few). */
-  privileged: boolean;
   noNewPrivileges: boolean;
+  /** docker's default seccomp profile (`default`), or none for `--privileged` and `seccomp=unconfined`. */
+  seccomp: "default" | "unconfined";
   user: { uid: number; gid: number; additionalGids: number[] };
   env: string[];
   cwd: string;
@@ -94,6 +105,8 @@ export interface StartPlan {
   tty: boolean;
 }
 
+/** Where `--init` puts the reaper, as docker does (the helper runs as it when called by that name). */
+export const INIT_TARGET = "/sbin/docker-init";
 const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 
 function systemMounts(input: ContainerStartInput, isPrivileged: boolean): PlannedMount[] {
@@ -153,17 +166,31 @@ function userMounts(input: ContainerStartInput): PlannedMount[] {
 }
 
 /**
+ * Without a devices cgroup a node made with mknod could be opened: every mount that can hold one
+ * gets `nodev`. Not /dev/pts (its nodes are the container's ptys); /dev's usual nodes are binds of
+ * the host's, whose own mount flags apply, so /dev itself can be nodev; the /etc files and the
+ * init binary are regular files, and /proc, /sys, cgroup, shm and mqueue are nodev already.
+ */
+function withNodev(mount: PlannedMount): PlannedMount {
+  const canHoldNodes = mount.kind === "tmpfs" || (mount.kind === "bind" && mount.targetType === "dir");
+  return canHoldNodes && !mount.options.includes("nodev") ? { ...mount, options: [...mount.options, "nodev"] } : mount;
+}
+
+/**
  * Plans a container start the way docker's default spec and runc lay it out (formats.md §9):
  * proc; the /dev tmpfs with the usual device nodes bound from the host (+ /dev/console with a
  * TTY); /dev/pts, /dev/shm, /dev/mqueue; /sys and /sys/fs/cgroup read-only; /etc/hosts,
  * /etc/hostname, /etc/resolv.conf; then the user's volumes and tmpfs. A user mount on a default
  * target replaces it. `--privileged` clears the masked and read-only paths, gives every capability
  * and device and a writable /sys; `--read-only` also makes /sys and the cgroup mounts read-only.
+ * `--init` (initBinaryPath) binds the helper read-only at /sbin/docker-init and runs the command
+ * under it (`/sbin/docker-init -- CMD…`), as docker does with tini.
  * Throws INVALID_ARGUMENT for an unknown user (resolveUser), capability, or an empty command.
  */
 export function planContainerStart(input: ContainerStartInput): StartPlan {
   const isPrivileged = input.privileged === true;
   const isReadOnly = input.readOnlyRootfs === true;
+  const isNodev = input.nodevMounts === true;
   const { config } = input;
   const hostname = config.Hostname || input.id.slice(0, 12);
   const user = userMounts(input);
@@ -180,14 +207,18 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     .filter(([target]) => !userTargets.has(target))
     .map(([target, source]): PlannedMount => ({ kind: "bind", source, target, options: ["rbind", "rprivate"], targetType: "file" }));
 
+  const init: PlannedMount[] = input.initBinaryPath === undefined ? [] : [
+    { kind: "bind", source: input.initBinaryPath, target: INIT_TARGET, options: ["bind", "ro"], targetType: "file" },
+  ];
+  const mounts = [...defaults, ...etcFiles, ...init, ...user];
   const { path, args } = processArgv(config);
   const resolved = resolveUser(config.User ?? "", input.passwd, input.group, input.groupAdd);
   const oomScoreAdj = input.resources?.oomScoreAdj;
   return {
     namespaces: ["mount", "uts", "ipc", "pid", "cgroup", "net"],
     hostname,
-    rootfs: { ...input.rootfs, readOnly: isReadOnly },
-    mounts: [...defaults, ...etcFiles, ...user],
+    rootfs: { ...input.rootfs, readOnly: isReadOnly, nodev: isNodev },
+    mounts: isNodev ? mounts.map(withNodev) : mounts,
     symlinks: [
       { path: "/dev/ptmx", target: "pts/ptmx" },
       { path: "/dev/fd", target: "/proc/self/fd" },
@@ -197,13 +228,13 @@ export function planContainerStart(input: ContainerStartInput): StartPlan {
     ].filter((link) => !userTargets.has(link.path)),
     maskedPaths: isPrivileged ? [] : [...DEFAULT_MASKED_PATHS],
     readonlyPaths: isPrivileged ? [] : [...DEFAULT_READONLY_PATHS],
-    capabilities: parseCapabilities(input.capAdd ?? [], input.capDrop ?? [], { privileged: isPrivileged, lastCap: input.lastCap }),
-    privileged: isPrivileged,
+    capabilities: parseCapabilities(input.capAdd ?? [], input.capDrop ?? [], { privileged: isPrivileged, lastCap: input.lastCap, ...(input.boundingCaps === undefined ? {} : { bounding: input.boundingCaps }) }),
     noNewPrivileges: input.noNewPrivileges === true,
+    seccomp: isPrivileged || input.seccompUnconfined === true ? "unconfined" : "default",
     user: { uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids },
     env: containerProcessEnv(config),
     cwd: config.WorkingDir || "/",
-    argv: [path, ...args],
+    argv: init.length === 0 ? [path, ...args] : [INIT_TARGET, "--", path, ...args],
     cgroup: planCgroupLimits(input.resources ?? {}, { privileged: isPrivileged }),
     ...(oomScoreAdj === undefined || oomScoreAdj === 0 ? {} : { oomScoreAdj }),
     tty: config.Tty === true,

@@ -176,6 +176,18 @@ export interface ContainerCommitOptions {
   pause?: boolean;
 }
 
+
+/** What `system boot` did, container IDs in creation order. */
+export interface BootReport {
+  /** Runs found over (monitor gone) and recorded Exited. */
+  recorded: string[];
+  /** Started again by their restart policy. */
+  restarted: string[];
+  /** --rm containers that stay down, removed. */
+  removed: string[];
+  failed: Array<{ id: string; message: string }>;
+}
+
 export interface ContainerService extends ContainerProcessService {
   create(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
   /**
@@ -220,6 +232,11 @@ export interface ContainerService extends ContainerProcessService {
   extractToPath(idOrName: string, path: string, tar: AsyncIterable<Uint8Array>, options?: ContainerExtractOptions): Promise<void>;
   /** The read-write layer as a new image on the container's image; its ID. */
   commit(idOrName: string, options?: ContainerCommitOptions): Promise<string>;
+  /**
+   * At host start-up (`berth system boot`, from infra's boot unit), as docker's daemon restores:
+   * record what died, start what the restart policies want running, remove --rm leftovers.
+   */
+  boot(): Promise<BootReport>;
 }
 
 /** `exec`: a process in a running container. Values as typed, like ContainerCreateOptions. */

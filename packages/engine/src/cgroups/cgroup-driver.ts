@@ -76,9 +76,16 @@ export function detectCgroupLayout(mountsText: string): CgroupLayout {
   });
 }
 
-/** Detects the layout of this host; on v2 also reads which controllers the root offers. */
-export async function probeCgroupLayout(host: CgroupHost): Promise<CgroupLayout> {
-  const layout = detectCgroupLayout(await host.readFile("/proc/self/mounts"));
+/**
+ * Detects the layout of this host; on v2 also reads which controllers the root offers. `unified`:
+ * a hybrid host's cgroup2 mount is used as the v2 layout (the `cgroup_mode` setting).
+ */
+export async function probeCgroupLayout(host: CgroupHost, options: { unified?: boolean } = {}): Promise<CgroupLayout> {
+  const detected = detectCgroupLayout(await host.readFile("/proc/self/mounts"));
+  if (detected.version === 1 && options.unified === true && detected.unifiedPath === undefined) {
+    throw new BerthError("UNAVAILABLE", "cgroup_mode is unified but no cgroup2 filesystem is mounted");
+  }
+  const layout: CgroupLayout = detected.version === 1 && options.unified === true ? { version: 2, path: detected.unifiedPath! } : detected;
   if (layout.version === 1) return layout;
   try {
     const text = await host.readFile(`${layout.path}/cgroup.controllers`);

@@ -107,6 +107,11 @@ function planGroupDirs(group: CgroupGroup, required: Array<[string, string]>): C
   return ops;
 }
 
+/** No devices controller on this layout (always so on v2): container mounts must be nodev. */
+export function needsNodevMounts(layout: CgroupLayout): boolean {
+  return layout.version === 2 || layout.controllers.devices === undefined;
+}
+
 /**
  * The cgroup of container `id` with its limits written, as data; `performCgroupPlan` runs it.
  * The limits are core's (planCgroupLimits over values checkResources accepted): the kernel
@@ -116,10 +121,10 @@ export function planCgroupCreate(layout: CgroupLayout, rootHash: string, id: str
   const group = containerCgroup(layout, rootHash, id);
   if (layout.version === 2) {
     const ops = [...planGroupDirs(group, requiredV2Controllers(limits)), ...planV2Limits(group.dirs[0] ?? "", limits)];
-    return { group, ops, needsNodevMounts: true };
+    return { group, ops, needsNodevMounts: needsNodevMounts(layout) };
   }
   const ops = [...planGroupDirs(group, []), ...planV1Limits(group, limits)];
-  return { group, ops, needsNodevMounts: group.controllerDirs.devices === undefined };
+  return { group, ops, needsNodevMounts: needsNodevMounts(layout) };
 }
 
 /** The root's monitors group (no limits): made before a monitor writes its pid into it. */

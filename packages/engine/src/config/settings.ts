@@ -20,6 +20,12 @@ const settingsSchema = z
      * /24 of 10.200.0.0/16 that no host route and no other berth network uses.
      */
     bridge_subnet: z.string().min(1).optional(),
+    /**
+     * Which cgroup hierarchy containers use: `auto` (v1 when any controller is bound to v1, else
+     * v2) or `unified` (the cgroup2 mount even on a hybrid host: no limits unless it offers the
+     * controllers, no devices controller, so mounts are nodev; freeze and kill work).
+     */
+    cgroup_mode: z.enum(["auto", "unified"]),
   })
   .strict();
 
@@ -30,6 +36,7 @@ const defaults: Settings = {
   root: "/var/lib/berth",
   base_image_archive: "/usr/local/share/berth/busybox.tar",
   log_level: "warn",
+  cgroup_mode: "auto",
 };
 
 const envNames: Partial<Record<SettingKey, string>> = {
@@ -39,6 +46,7 @@ const envNames: Partial<Record<SettingKey, string>> = {
   log_level: "BERTH_LOG_LEVEL",
   cli_path: "BERTH_CLI",
   bridge_subnet: "BERTH_BRIDGE_SUBNET",
+  cgroup_mode: "BERTH_CGROUP_MODE",
 };
 
 export interface LoadedSettings {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { BerthError, type ContainerState } from "@berth/core";
+import { listCgroupPids } from "../cgroups/cgroup-procs.js";
 import { readOomKilled } from "../cgroups/cgroup-stats.js";
 import type { EngineContext } from "../engine-context.js";
 import { readExitFile } from "../native/exit-file.js";
@@ -11,8 +12,12 @@ import { isMonitorRunning } from "./host-processes.js";
 
 // The end of a run, recorded once (whoever holds the container's lock first: the monitor's exit
 // command, an attached `run`, `stop`, `wait` or any reader that finds it over): exit code and time
-// from the monitor's exit file (or 137/now when the monitor itself died and the process had to be
-// killed), OOM from the memory cgroup, then everything the run held on the host is freed.
+// from the monitor's exit file (or, when the monitor itself died, 137/now if the process had to be
+// killed, 255/now if it was gone too, as docker's daemon records a task it lost), OOM from the
+// memory cgroup, then everything the run held on the host is freed.
+
+/** docker's code for a run whose process was gone with its supervisor (a host reboot). */
+const LOST_EXIT_CODE = 255;
 
 export const ACTIVE_STATES: readonly ContainerState[] = ["running", "paused", "restarting"];
 
@@ -52,9 +57,10 @@ export async function finishRun(ctx: EngineContext, runtime: ContainerRuntime, r
   });
   const { group } = await containerGroup(ctx, runtime, id);
   const oomKilled = await readOomKilled(runtime.cgroupHost, group).catch(() => false);
+  const isProcessLeft = exit === undefined && (await listCgroupPids(runtime.cgroupHost, group)).length > 0;
   await releaseContainerResources(ctx, runtime, id, paths);
   const hadRun = record.state !== "restarting";
-  const exitCode = exit?.exitCode ?? (hadRun ? 137 : record.row.exitCode);
+  const exitCode = exit?.exitCode ?? (hadRun ? (isProcessLeft ? 137 : LOST_EXIT_CODE) : record.row.exitCode);
   const finishedAt = exit ? new Date(exit.finishedAt) : hadRun ? new Date() : (record.row.finishedAt ?? new Date());
   const attributes = containerEventAttributes(record);
   const finished = await ctx.client.$transaction(async (tx) => {
@@ -73,14 +79,19 @@ export async function finishRun(ctx: EngineContext, runtime: ContainerRuntime, r
   return finished;
 }
 
-/** The restart policy's answer for a run that just ended (docker's restart manager, without its backoff). */
-export function shouldRestart(record: ContainerRecord, exitCode: number, wasStopped: boolean): boolean {
+/**
+ * The restart policy's answer for a run that ended (docker's restart manager, without its
+ * backoff). A stop or kill cancels the restart of that run; at start-up (`system boot`, docker's
+ * daemon restore) only unless-stopped still remembers it, and always starts regardless.
+ */
+export function shouldRestart(record: ContainerRecord, exitCode: number, wasStopped: boolean, options: { atStartUp?: boolean } = {}): boolean {
   const policy = record.hostConfig.RestartPolicy;
-  if (wasStopped) return false;
+  if (wasStopped && options.atStartUp !== true) return false;
   switch (policy.Name) {
     case "always":
-    case "unless-stopped":
       return true;
+    case "unless-stopped":
+      return !wasStopped;
     case "on-failure":
       return exitCode !== 0 && (policy.MaximumRetryCount === 0 || record.row.restartCount < policy.MaximumRetryCount);
     default:

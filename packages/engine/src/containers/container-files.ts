@@ -1,5 +1,6 @@
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { INIT_TARGET } from "@berth/core";
 
 // The files of a new container dir: the init layer (docker's mountpoint stubs, formats.md §3) and
 // the per-container /etc/hostname, /etc/hosts and /etc/resolv.conf bound over its stubs
@@ -8,10 +9,13 @@ import { dirname, join } from "node:path";
 const INIT_DIRS = ["dev/pts", "dev/shm", "proc", "sys"];
 const INIT_FILES = [".dockerenv", "etc/hosts", "etc/hostname", "etc/resolv.conf", "dev/console"];
 
-/** The init layer's stubs under `dir`: empty files, empty dirs and /etc/mtab → /proc/mounts. */
-export async function writeInitLayer(dir: string): Promise<void> {
+/**
+ * The init layer's stubs under `dir`: empty files, empty dirs and /etc/mtab → /proc/mounts; with
+ * `--init` also /sbin/docker-init, so its mount point never reaches the read-write layer.
+ */
+export async function writeInitLayer(dir: string, options: { init?: boolean } = {}): Promise<void> {
   for (const path of INIT_DIRS) await mkdir(join(dir, path), { recursive: true, mode: 0o755 });
-  for (const path of INIT_FILES) {
+  for (const path of [...INIT_FILES, ...(options.init === true ? [INIT_TARGET.slice(1)] : [])]) {
     await mkdir(dirname(join(dir, path)), { recursive: true, mode: 0o755 });
     await writeFile(join(dir, path), "", { mode: 0o755 });
   }

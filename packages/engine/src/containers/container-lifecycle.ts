@@ -16,6 +16,7 @@ import { signalContainer } from "./container-signals.js";
 import { waitUntil } from "./host-processes.js";
 import { launchContainer } from "./launch-container.js";
 import { loadRunningContainer } from "./running-container.js";
+import { commandFailureExitCode } from "./start-failure.js";
 import { removeLocked } from "./remove-container.js";
 
 // start, stop, kill, pause, unpause, restart and wait. Each change holds the container's lock,
@@ -38,9 +39,15 @@ export async function current(ctx: EngineContext, runtime: ContainerRuntime, id:
   return record;
 }
 
-async function startLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, waitStart: boolean): Promise<ContainerRecord | undefined> {
+/** A start with the container's lock held; undefined when it already runs. */
+export async function startLocked(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, waitStart: boolean): Promise<ContainerRecord | undefined> {
   if (assertTransition(record.state, "start", identity(record)).kind === "noop") return undefined;
-  const { pid, monitorPid } = await launchContainer(ctx, runtime, record, { waitStart });
+  const { pid, monitorPid } = await launchContainer(ctx, runtime, record, { waitStart }).catch(async (error: unknown) => {
+    // docker keeps a container whose command could not run Created, with the code and the reason.
+    const exitCode = commandFailureExitCode(error);
+    if (exitCode !== undefined) await updateContainer(ctx, record, { exitCode, error: (error as Error).message });
+    throw error;
+  });
   try {
     return await ctx.client.$transaction(async (tx) => {
       const started = await updateContainer(ctx, record, { state: "running", pid, monitorPid, startedAt: new Date(), exitCode: 0, oomKilled: false, error: "" }, tx);

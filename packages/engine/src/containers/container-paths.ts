@@ -30,7 +30,11 @@ export interface ContainerPaths {
   attachSocket: string;
   /** The pinned network namespace (an nsfs bind mount on this file). */
   netns: string;
-  /** Written by stop and kill: the exit was asked for, so no restart policy applies. */
+  /**
+   * Written by stop and kill, removed by the next start (docker's HasBeenManuallyStopped): no
+   * restart policy applies to this run, and `system boot` leaves an unless-stopped container down.
+   * In the container dir, so it outlives a host reboot.
+   */
   stoppedMarker: string;
   /**
    * Present while a berth process that records the exit itself is around (an attached run,
@@ -66,7 +70,7 @@ export function containerPaths(paths: RootPaths, id: string): ContainerPaths {
     monitorPidFile: join(runDir, "monitor.pid"),
     attachSocket: join(runDir, "attach"),
     netns: join(runDir, "netns"),
-    stoppedMarker: join(runDir, "stopped"),
+    stoppedMarker: join(dir, "stopped"),
     inlineExitMarker: join(runDir, "inline-exit"),
   };
 }

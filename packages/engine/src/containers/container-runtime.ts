@@ -23,6 +23,8 @@ export interface ContainerRuntime {
   helperPath: string;
   /** The host's /proc/sys/kernel/cap_last_cap. */
   lastCap(): Promise<number>;
+  /** This process's capability bounding set (CapBnd), what `--privileged` can hand on. */
+  boundingCaps(): Promise<bigint>;
   /** The monitor's exit command for container `id`, or undefined when no CLI can be found. */
   exitCommand(id: string): string[] | undefined;
   /** The environment the monitor (and so its exit command) runs with: this root's settings. */
@@ -42,16 +44,18 @@ function checkoutCli(): string | undefined {
 export function createContainerRuntime(ctx: EngineContext): ContainerRuntime {
   const cgroupHost = createFsCgroupHost();
   let layout: Promise<CgroupLayout> | undefined;
+  const probe = () => probeCgroupLayout(cgroupHost, { unified: ctx.settings.settings.cgroup_mode === "unified" });
   let lastCap: Promise<number> | undefined;
+  let boundingCaps: Promise<bigint> | undefined;
   let monitorsGroup: Promise<void> | undefined;
   const cliPath = ctx.settings.settings.cli_path ?? checkoutCli();
   if (cliPath === undefined) ctx.logger.warn("no berth CLI found for the monitors' exit command (set BERTH_CLI): containers are cleaned up when next read");
   return {
     cgroupHost,
-    cgroupLayout: () => (layout ??= probeCgroupLayout(cgroupHost)),
+    cgroupLayout: () => (layout ??= probe()),
     async ensureMonitorsGroup() {
       monitorsGroup ??= (async () => {
-        const current = await (layout ??= probeCgroupLayout(cgroupHost));
+        const current = await (layout ??= probe());
         await performCgroupPlan(planMonitorsCgroupCreate(current, ctx.paths.rootHash), cgroupHost);
       })();
       try {
@@ -66,6 +70,7 @@ export function createContainerRuntime(ctx: EngineContext): ContainerRuntime {
     },
     helperPath: berthInitPath(),
     lastCap: () => (lastCap ??= readFile("/proc/sys/kernel/cap_last_cap", "utf8").then((text) => Number(text.trim()))),
+    boundingCaps: () => (boundingCaps ??= readFile("/proc/self/status", "utf8").then((text) => BigInt(`0x${/^CapBnd:\s*([0-9a-f]+)$/m.exec(text)?.[1] ?? "0"}`))),
     exitCommand(id) {
       if (cliPath === undefined) return undefined;
       const paths = containerPaths(ctx.paths, id);
@@ -86,10 +91,11 @@ export function createContainerRuntime(ctx: EngineContext): ContainerRuntime {
         BERTH_LOG_LEVEL: settings.log_level,
         ...(settings.database_url ? { BERTH_DATABASE_URL: settings.database_url } : {}),
         ...(cliPath ? { BERTH_CLI: cliPath } : {}),
+        ...(settings.cgroup_mode === "auto" ? {} : { BERTH_CGROUP_MODE: settings.cgroup_mode }),
       };
     },
     async resourceWarnings(resources) {
-      const current = await (layout ??= probeCgroupLayout(cgroupHost));
+      const current = await (layout ??= probe());
       if (current.version !== 1 || (resources.memory ?? 0) <= 0) return [];
       const memoryRoot = current.controllers.memory;
       if (memoryRoot !== undefined && existsSync(`${memoryRoot}/memory.memsw.limit_in_bytes`)) return [];

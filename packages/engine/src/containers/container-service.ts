@@ -18,6 +18,7 @@ import { pruneContainers } from "./prune-containers.js";
 import { renameContainer } from "./rename-container.js";
 import { topContainer } from "./top-container.js";
 import { containerPorts } from "../network/endpoints.js";
+import { bootContainers } from "./system-boot.js";
 
 /** The local ContainerService: each method is one engine function over this root. */
 export function createContainerService(ctx: EngineContext, runtime = createContainerRuntime(ctx)): ContainerService {
@@ -48,5 +49,6 @@ export function createContainerService(ctx: EngineContext, runtime = createConta
     archivePath: (text, path) => archiveContainerPath(ctx, runtime, text, path),
     extractToPath: (text, path, tar, options) => extractToContainerPath(ctx, runtime, text, path, tar, options),
     commit: (text, options) => commitContainer(ctx, runtime, text, options),
+    boot: () => bootContainers(ctx, runtime),
   };
 }

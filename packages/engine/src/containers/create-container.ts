@@ -39,7 +39,7 @@ function rawRunFlags(options: ContainerCreateOptions): RawRunFlags {
   };
 }
 
-/** `--security-opt`: no-new-privileges[:true|false]; seccomp/apparmor "unconfined" are accepted (nothing is applied yet). */
+/** `--security-opt`: no-new-privileges[:true|false], seccomp=unconfined (no filter), apparmor=unconfined (berth applies no AppArmor). */
 function checkSecurityOptions(options: readonly string[]): void {
   for (const option of options) {
     if (/^no-new-privileges([:=](true|false))?$/.test(option) || /^(seccomp|apparmor)[:=]unconfined$/.test(option)) continue;
@@ -74,12 +74,12 @@ async function assertNameFree(ctx: EngineContext, name: string): Promise<void> {
 }
 
 /** The container dir, staged then renamed into place: init layer, overlay dirs, /etc files, logs. */
-async function writeContainerDir(ctx: EngineContext, id: string, hostname: string): Promise<void> {
+async function writeContainerDir(ctx: EngineContext, id: string, hostname: string, init: boolean): Promise<void> {
   const staged = await createStagingDir(ctx.paths.root, "container");
   try {
     const relative = (path: string) => join(staged, path.slice(containerPaths(ctx.paths, id).dir.length + 1));
     const paths = containerPaths(ctx.paths, id);
-    await writeInitLayer(relative(paths.init));
+    await writeInitLayer(relative(paths.init), { init });
     for (const dir of [paths.upper, paths.work, paths.merged, paths.logDir]) await mkdir(relative(dir), { mode: 0o755 });
     await chmod(relative(paths.upper), 0o755); // the container's "/" takes the upperdir's mode
     await writeFile(relative(paths.hostname), `${hostname}\n`, { mode: 0o644 });
@@ -102,7 +102,6 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   const flags = parseRunFlags(rawRunFlags(options), {});
   checkResources(flags.resources, { cpuCount: availableParallelism() });
   checkSecurityOptions(options.securityOpt ?? []);
-  if (options.init === true) throw new BerthError("UNAVAILABLE", "--init is not supported yet", { hint: "run the command without --init" });
   const warnings = await runtime.resourceWarnings(flags.resources);
   const portBindings = parsePortSpecs(options.publish ?? []);
   const networkMode = await checkContainerNetwork(ctx, options.network ?? "default", Object.keys(portBindings).length > 0 || options.publishAll === true);
@@ -142,7 +141,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
     Object.keys(config.Volumes ?? {}), flags.tmpfs.map((entry) => entry.target),
   );
 
-  await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12));
+  await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12), options.init === true);
   try {
     await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, points });
   } catch (error) {

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { BerthError, planContainerStart, renderInitArgs, type StartPlan } from "@berth/core";
 import type { CgroupLayout } from "../cgroups/cgroup-driver.js";
 import { groupJoinFiles, monitorJoinFiles } from "../cgroups/cgroup-naming.js";
-import { performCgroupPlan, planCgroupCreate } from "../cgroups/cgroup-plan.js";
+import { needsNodevMounts, performCgroupPlan, planCgroupCreate } from "../cgroups/cgroup-plan.js";
 import type { EngineContext } from "../engine-context.js";
 import { helperMessages } from "../native/helper-errors.js";
 import { monitorArgs, parseMonitorPid } from "../native/monitor-args.js";
@@ -17,6 +17,7 @@ import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { setUpContainerNetwork } from "../network/container-network.js";
+import { commandStartFailure } from "./start-failure.js";
 import { loadExeca } from "../host/load-execa.js";
 import { prepareVolumes } from "../volumes/volume-first-use.js";
 
@@ -60,12 +61,13 @@ function v1Hierarchies(layout: Extract<CgroupLayout, { version: 1 }>): string[] 
 
 async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, paths: ContainerPaths, layout: CgroupLayout): Promise<StartPlan> {
   const { row, config, hostConfig } = record;
-  const [passwd, group, volumeRows, layers, lastCap] = await Promise.all([
+  const [passwd, group, volumeRows, layers, lastCap, boundingCaps] = await Promise.all([
     readFileInRoot(paths.merged, "/etc/passwd"),
     readFileInRoot(paths.merged, "/etc/group"),
     ctx.client.volumeMount.findMany({ where: { nodeId: ctx.nodeId, containerId: row.id } }),
     containerLayers(ctx, row),
     runtime.lastCap(),
+    runtime.boundingCaps(),
   ]);
   const points = containerMountPoints(ctx.paths, config, hostConfig, volumeRows);
   await prepareVolumes(ctx, paths.merged, points.flatMap((point) => (point.type === "volume" && point.name !== undefined ? [{ name: point.name, destination: point.destination, noCopy: point.noCopy }] : [])));
@@ -82,11 +84,16 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     capAdd: hostConfig.CapAdd ?? [],
     capDrop: hostConfig.CapDrop ?? [],
     noNewPrivileges: (hostConfig.SecurityOpt ?? []).some((option) => /^no-new-privileges([:=]true)?$/.test(option)),
+    seccompUnconfined: (hostConfig.SecurityOpt ?? []).some((option) => /^seccomp[:=]unconfined$/.test(option)),
     mounts,
     tmpfs,
     resources: hostConfigResources(hostConfig),
     cgroup: layout.version === 2 ? { version: 2 } : { version: 1, hierarchies: v1Hierarchies(layout) },
     lastCap,
+    boundingCaps,
+    ...(hostConfig.Init === true ? { initBinaryPath: runtime.helperPath } : {}),
+    // The cgroup plan says the same (needsNodevMounts); --privileged gets every device anyway.
+    nodevMounts: needsNodevMounts(layout) && hostConfig.Privileged !== true,
   });
 }
 
@@ -102,6 +109,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
   await rm(paths.runDir, { recursive: true, force: true });
   await mkdir(paths.runDir, { recursive: true, mode: 0o700 });
   await rm(paths.exitFile, { force: true });
+  await rm(paths.stoppedMarker, { force: true });
   let mark = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -157,6 +165,8 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     if (!options.waitStart) {
       // Like `runc start`: back once the command runs, so a signal sent next reaches it, not the setup.
       await waitUntil(() => isPastSetup(pid, runtime.helperPath), SETUP_TIMEOUT_MS, 2);
+      const failure = await commandStartFailure(paths, pid);
+      if (failure !== undefined) throw failure;
       phase("setup");
     }
     return { pid, monitorPid };

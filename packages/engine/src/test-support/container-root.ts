@@ -43,10 +43,16 @@ export async function prepareExitCommand(): Promise<void> {
   await builtEngineUrl();
 }
 
-export async function createContainerRoot(): Promise<ContainerRoot> {
-  const temp = await createTempRoot({ skipBaseImage: false, settings: { cli_path: cleanupCommand, base_image_archive: BUSYBOX_ARCHIVE } });
+export interface ContainerRootOptions {
+  /** `unified`: containers use the cgroup2 mount (the v2 paths on this hybrid host). */
+  cgroupMode?: "auto" | "unified";
+}
+
+export async function createContainerRoot(options: ContainerRootOptions = {}): Promise<ContainerRoot> {
+  const cgroupMode = options.cgroupMode ?? "auto";
+  const temp = await createTempRoot({ skipBaseImage: false, settings: { cli_path: cleanupCommand, base_image_archive: BUSYBOX_ARCHIVE, cgroup_mode: cgroupMode } });
   const paths = resolveRootPaths(temp.root);
-  const layout = await probeCgroupLayout(cgroupHost);
+  const layout = await probeCgroupLayout(cgroupHost, { unified: cgroupMode === "unified" });
   const sweep = async () => {
     await removeRootCgroups(cgroupHost, layout, paths.rootHash);
     const mounts = (await listMountPoints()).filter((mount) => [temp.root, paths.runDir].some((dir) => mount === dir || mount.startsWith(`${dir}/`)));
@@ -119,7 +125,7 @@ export async function runAttached(engine: BerthService, options: ContainerCreate
  * checked once, and the test's root swept after each test even when it failed. Returns the
  * function a test calls for its fresh root.
  */
-export function useContainerRoots(): () => Promise<ContainerRoot> {
+export function useContainerRoots(): (options?: ContainerRootOptions) => Promise<ContainerRoot> {
   let root: ContainerRoot | undefined;
   beforeAll(async () => {
     requireRoot();
@@ -129,8 +135,8 @@ export function useContainerRoots(): () => Promise<ContainerRoot> {
     await root?.cleanup();
     root = undefined;
   });
-  return async () => {
-    root = await createContainerRoot();
+  return async (options) => {
+    root = await createContainerRoot(options);
     return root;
   };
 }

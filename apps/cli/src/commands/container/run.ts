@@ -28,7 +28,8 @@ export const spec = defineSpec({
 });
 
 /**
- * create + start. With -d: print the full id once the container runs. Otherwise stay attached and
+ * create + start. With -d: print the full id, then start (and fail like docker when the command
+ * cannot run: 127 not found, 126 not executable). Otherwise stay attached and
  * exit with the container's own exit code (126/127 included, when its command cannot run).
  */
 export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
@@ -42,8 +43,9 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   const id = await createContainer(ctx, createOptions, pullPolicy);
   const { containers } = await ctx.getService();
   if (options.detach) {
-    await containers.start(id);
+    // docker prints the ID whether or not the start works (a command that cannot run exits 127/126).
     ctx.stdout.write(`${id}\n`);
+    await containers.start(id);
     return 0;
   }
   return startAttached(ctx, containers, id, {
