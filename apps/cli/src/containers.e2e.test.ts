@@ -472,6 +472,7 @@ describe("exec, attach, top and stats on a running container", { timeout: 180_00
     expect(berth(["exec", "e2e-exec", "true"])).toEqual({ status: 1, stdout: "", stderr: `Error: Container ${id} is not running\n` });
     expect(berth(["top", "e2e-exec"])).toEqual({ status: 1, stdout: "", stderr: `Error: Container ${id} is not running\n` });
     expect(berth(["rm", "-f", "e2e-exec", "e2e-attach", "e2e-attach-tty"]).status).toBe(0);
+  });
 });
 
 // Each berth process takes seconds on a loaded CI host: these tests run several in a row.
@@ -519,6 +520,7 @@ describe("diff, export and cp", { timeout: 600_000 }, () => {
     expect(shell("tar -cf - host.txt | berth cp - e2e-fs:/tmp/renamed").stderr).toBe('Error: destination "e2e-fs:/tmp/renamed" must be a directory\n');
     expect(berth(["cp", "nope:/x", "."])).toEqual({ status: 1, stdout: "", stderr: "Error: No such container: nope\n" });
     expect(berth(["rm", "e2e-fs"]).status).toBe(0);
+  });
 });
 
 function context(name: string, dockerfile: string): string {
