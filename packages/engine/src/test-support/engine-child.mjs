@@ -95,7 +95,7 @@ async function runWorker({ id, rounds, tars, sharedTar, workers }) {
     if (round % 3 === 2) await attempt("rmi contended", () => images.remove("localhost/contended:latest"));
     if (round % 2 === 0) await attempt("rmi other's", () => images.remove(`localhost/w${(id + 1) % workers}:${round}`));
     if (id === 0 && round % 2 === 0) await attempt("prune", () => images.prune());
-    await attempt("df", () => images.diskUsage());
+    await attempt("df", () => engine.system.diskUsage());
   }
   if (unexpected.length > 0) {
     process.stderr.write(`${unexpected.join("\n")}\n`);
