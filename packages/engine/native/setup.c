@@ -123,7 +123,9 @@ static void make_target(const char *full, bool is_file)
         *slash = '\0';
         make_dirs(dir);
     }
-    int fd = open(full, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+    /* read-only: opening an existing lower file for writing would copy it up into the
+       container's read-write layer (diff, commit and export must never see mount points) */
+    int fd = open(full, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
     if (fd < 0 && errno != EISDIR && errno != EEXIST)
         die("create %s", full);
     if (fd >= 0)
