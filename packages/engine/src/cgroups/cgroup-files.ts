@@ -4,13 +4,17 @@ import { errnoCode, type CgroupHost } from "./cgroup-host.js";
 export const POLL_INTERVAL_MS = 10;
 export const POLL_ATTEMPTS = 500;
 
-/** A file's text, or undefined when it (or its directory) does not exist. */
+/**
+ * A file's text, or undefined when it (or its directory) does not exist: ENODEV is a cgroup file
+ * opened while its group was being removed.
+ */
 export async function readIfExists(host: CgroupHost, path: string | undefined): Promise<string | undefined> {
   if (path === undefined) return undefined;
   try {
     return await host.readFile(path);
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return undefined;
+    const code = errnoCode(error);
+    if (code === "ENOENT" || code === "ENODEV") return undefined;
     throw error;
   }
 }

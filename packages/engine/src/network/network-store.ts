@@ -68,9 +68,15 @@ export async function defaultNetwork(ctx: EngineContext): Promise<NetworkRow> {
   const existing = await ctx.client.network.findUnique({ where: { nodeId_id: { nodeId: ctx.nodeId, id } } });
   if (existing) return existing;
   const subnet = await chooseSubnet(ctx, ctx.settings.settings.bridge_subnet, Number.parseInt(ctx.paths.rootHash.slice(0, 4), 16));
-  return ctx.client.network.create({
-    data: { nodeId: ctx.nodeId, id, name: DEFAULT_NETWORK, subnet: formatSubnet(subnet), gateway: gatewayFor(subnet), device: bridgeDevice(ctx, id) },
-  });
+  try {
+    return await ctx.client.network.create({
+      data: { nodeId: ctx.nodeId, id, name: DEFAULT_NETWORK, subnet: formatSubnet(subnet), gateway: gatewayFor(subnet), device: bridgeDevice(ctx, id) },
+    });
+  } catch (error) {
+    // Parallel first starts race to make it: the loser reads the winner's row.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    return ctx.client.network.findUniqueOrThrow({ where: { nodeId_id: { nodeId: ctx.nodeId, id } } });
+  }
 }
 
 /** A network by name, full id or unique id prefix (docker's lookup); NOT_FOUND otherwise. */
