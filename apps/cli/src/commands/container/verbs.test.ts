@@ -190,6 +190,11 @@ describe("inspect", () => {
         return { Id: `sha256:${name}` };
       },
     },
+    volumes: {
+      inspect: async (name) => {
+        throw new BerthError("NOT_FOUND", `get ${name}: no such volume`);
+      },
+    },
   };
 
   it("looks up containers first, then images, like docker", async () => {
@@ -201,6 +206,7 @@ describe("inspect", () => {
     expect((await berth(["inspect", "--type", "image", "-f", "{{.Id}}", "web"], parts)).stdout).toBe("sha256:web\n");
     expect(await berth(["inspect", "--type", "container", "busybox"], parts)).toEqual({ status: 1, stdout: "[]\n", stderr: "Error: No such container: busybox\n" });
     expect(await berth(["container", "inspect", "-f", "{{.Name}}", "web"], parts)).toEqual({ status: 0, stdout: "/web\n", stderr: "" });
-    expect(await berth(["inspect", "--type", "volume", "x"], parts)).toMatchObject({ status: 1, stderr: 'Error: "volume" is not a valid value for --type\n' });
+    expect(await berth(["inspect", "--type", "volume", "x"], parts)).toEqual({ status: 1, stdout: "[]\n", stderr: "Error: No such volume: x\n" });
+    expect(await berth(["inspect", "--type", "network", "x"], parts)).toMatchObject({ status: 1, stderr: 'Error: "network" is not a valid value for --type\n' });
   });
 });
