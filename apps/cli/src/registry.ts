@@ -59,7 +59,6 @@ export const commandRegistry: readonly RegisteredCommand[] = [
   register(["container export", "export"], () => import("./commands/container/export.js")),
   register(["container cp", "cp"], () => import("./commands/container/cp.js")),
   register(["container port", "port"], () => import("./commands/container/port.js")),
-  register(["container cleanup"], () => import("./commands/container/cleanup.js")),
   register(["network create"], () => import("./commands/network/create.js")),
   register(["network ls", "network list"], () => import("./commands/network/ls.js")),
   register(["network inspect"], () => import("./commands/network/inspect.js")),
