@@ -28,12 +28,12 @@ const usage: DiskUsage = {
   containers: [
     {
       id: "c".repeat(64), name: "web", image: "busybox", imageId: `sha256:${"a".repeat(64)}`, command: "sleep 60",
-      created: new Date("2024-06-01T11:00:00Z"), state: "running", status: "Up 59 minutes", exitCode: 0, labels: {},
+      created: new Date("2024-06-01T11:00:00Z"), state: "running", status: "Up 59 minutes", exitCode: 0, labels: {}, ports: "",
       sizeRw: 3_000, sizeRootFs: 4_264_000, localVolumes: 1,
     },
     {
       id: "d".repeat(64), name: "job", image: "busybox", imageId: `sha256:${"a".repeat(64)}`, command: "true",
-      created: new Date("2024-06-01T10:00:00Z"), state: "exited", status: "Exited (0) 2 hours ago", exitCode: 0, labels: {},
+      created: new Date("2024-06-01T10:00:00Z"), state: "exited", status: "Exited (0) 2 hours ago", exitCode: 0, labels: {}, ports: "",
       sizeRw: 1_000, localVolumes: 0,
     },
   ],
