@@ -1,0 +1,63 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+
+// The container e2e files' shared setup: the real bin/berth, a fresh BERTH_ROOT per file (the
+// busybox base image loads into it from /usr/local/share/berth/busybox.tar), real namespaces,
+// mounts and cgroups, so these need root.
+
+export const bin = resolve(import.meta.dirname, "../../bin/berth");
+export const baseImageArchive = "/usr/local/share/berth/busybox.tar";
+const builtMain = resolve(import.meta.dirname, "../../dist/main.js");
+
+export interface BerthResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface E2eRoot {
+  readonly workDir: string;
+  readonly root: string;
+  /** The environment a berth process of this root runs with, plus `extra`. */
+  env(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  berth(args: string[], options?: { input?: string; env?: Record<string, string> }): BerthResult;
+}
+
+/** A work dir and root made before the file's tests and removed after them, with every container left in it. */
+export function useE2eRoot(prefix: string): E2eRoot {
+  let workDir: string | undefined;
+  let root: string | undefined;
+  const e2e: E2eRoot = {
+    get workDir() {
+      if (workDir === undefined) throw new Error("the e2e root is made in beforeAll");
+      return workDir;
+    },
+    get root() {
+      if (root === undefined) throw new Error("the e2e root is made in beforeAll");
+      return root;
+    },
+    env: (extra = {}) => ({ PATH: process.env["PATH"], HOME: e2e.workDir, BERTH_ROOT: e2e.root, ...extra }),
+    berth(args, options = {}) {
+      const result = spawnSync(bin, args, { encoding: "utf8", input: options.input ?? "", cwd: e2e.workDir, env: e2e.env(options.env), timeout: 60_000 });
+      if (result.error !== undefined) throw result.error;
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+  };
+  beforeAll(() => {
+    if (!existsSync(builtMain)) throw new Error(`${builtMain} is missing: build apps/cli before its e2e tests`);
+    if (!existsSync(baseImageArchive)) throw new Error(`${baseImageArchive} is missing: the container e2e tests run busybox from it`);
+    if (process.getuid?.() !== 0) throw new Error("the container e2e tests need root (namespaces, mounts, cgroups)");
+    workDir = mkdtempSync(join(tmpdir(), prefix));
+    root = join(workDir, "root");
+  });
+  afterAll(() => {
+    if (root === undefined) return;
+    const ids = e2e.berth(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter((id) => id !== "");
+    if (ids.length > 0) e2e.berth(["rm", "-f", ...ids]);
+    rmSync(e2e.workDir, { recursive: true, force: true });
+  });
+  return e2e;
+}
