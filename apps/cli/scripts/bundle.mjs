@@ -3,12 +3,18 @@
 // The bundle runs in place, from this checkout: each module's `import.meta.url` keeps naming
 // its own source file, so paths found relative to it (berth-init, migrations, the
 // schema engine) stay right. Native addons stay outside the bundle and load from node_modules.
-import { readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const cliRoot = fileURLToPath(new URL("..", import.meta.url));
+const distDir = join(cliRoot, "dist");
+
+function withOwnModuleUrl(source, path) {
+  return source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(path).href));
+}
 
 const keepModuleUrls = {
   name: "keep-module-urls",
@@ -16,8 +22,31 @@ const keepModuleUrls = {
     b.onLoad({ filter: /\.(m?js|cjs)$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
       if (!source.includes("import.meta.url")) return undefined;
-      const url = JSON.stringify(pathToFileURL(args.path).href);
-      return { contents: source.replaceAll("import.meta.url", url), loader: "js", resolveDir: undefined };
+      return { contents: withOwnModuleUrl(source, args.path), loader: "js" };
+    });
+  },
+};
+
+// Prisma's query compiler ships as WebAssembly inside a 2 MB base64 string module, which costs a
+// CLI process more to load and decode than the compile itself. The bundle keeps the bytes in
+// dist/ as a .wasm file, and the generated client's loader reads that file instead.
+const compilerWasmImport =
+  /const \{ wasm \} = await import\("@prisma\/client\/runtime\/(query_compiler_[\w.]+)\.wasm-base64\.mjs"\);\s*return await decodeBase64AsWasm\(wasm\);/;
+const compilerWasmFromFile = {
+  name: "compiler-wasm-from-file",
+  setup(b) {
+    b.onLoad({ filter: /generated\/\w+\/internal\/class\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const match = compilerWasmImport.exec(source);
+      if (match === null) throw new Error(`${args.path}: the query compiler's wasm import changed; update scripts/bundle.mjs`);
+      const base64Module = createRequire(args.path).resolve(`@prisma/client/runtime/${match[1]}.wasm-base64.mjs`);
+      const base64 = /const wasm = "([^"]+)"/.exec(await readFile(base64Module, "utf8"))?.[1];
+      if (base64 === undefined) throw new Error(`no wasm string in ${base64Module}`);
+      const wasmPath = join(distDir, `${match[1]}.wasm`);
+      await mkdir(distDir, { recursive: true });
+      await writeFile(wasmPath, Buffer.from(base64, "base64"));
+      const load = `return new WebAssembly.Module((await import("node:fs")).readFileSync(${JSON.stringify(wasmPath)}));`;
+      return { contents: withOwnModuleUrl(source.replace(compilerWasmImport, load), args.path), loader: "js" };
     });
   },
 };
@@ -37,10 +66,10 @@ const importNativeInPlace = {
   },
 };
 
-await rm(`${cliRoot}/dist`, { recursive: true, force: true });
-await build({
+await rm(distDir, { recursive: true, force: true });
+const result = await build({
   entryPoints: { main: `${cliRoot}/src/main.ts` },
-  outdir: `${cliRoot}/dist`,
+  outdir: distDir,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -58,6 +87,8 @@ await build({
       "const __dirname = __berthDirname(__filename);",
     ].join("\n"),
   },
-  plugins: [keepModuleUrls, importNativeInPlace],
+  plugins: [compilerWasmFromFile, keepModuleUrls, importNativeInPlace],
   logLevel: "warning",
+  metafile: true,
 });
+if (process.env.BUNDLE_META) (await import("node:fs")).writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { digestSchema } from "./oci.js";
 import { absent, parseJsonBytes } from "./zod-helpers.js";
 

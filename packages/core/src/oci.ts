@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isDigest } from "./digest.js";
 import { absent, parseJsonBytes, setSchema, strSliceSchema } from "./zod-helpers.js";
 

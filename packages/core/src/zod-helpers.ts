@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { dataCorrupted } from "./errors.js";
 
 /** An optional field where JSON `null` means the same as absent (Go's nil slices and maps). */

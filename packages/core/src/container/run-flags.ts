@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { invalidArgument } from "../errors.js";
 import { parseCapabilities } from "./capabilities.js";
 import { parseMountSpec, parseTmpfsSpec, parseVolumeSpec } from "./mount-specs.js";

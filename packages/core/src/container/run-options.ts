@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { BerthError, invalidArgument } from "../errors.js";
 import { parseSignal } from "../signals.js";
 import { goQuote, parseGoInt, parseGoRational } from "./go-strconv.js";

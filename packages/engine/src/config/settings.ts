@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
-import { z } from "zod";
+import * as z from "zod";
 import { BerthError, type SettingValue } from "@berth/core";
 
 /** Every setting berth reads, validated once here. Later issues add registries, subnets, console. */

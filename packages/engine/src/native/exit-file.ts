@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { BerthError } from "@berth/core";
-import { z } from "zod";
+import * as z from "zod";
 
 /** What the monitor writes when its child has exited. */
 export interface ExitRecord {

@@ -1,5 +1,5 @@
 import { BerthError } from "@berth/core";
-import { z } from "zod";
+import * as z from "zod";
 
 /** One line of docker's json-file log as the monitor writes it. */
 export interface LogEntry {
