@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkEndpointConfig, parseIpFlag } from "./endpoint-config.js";
-import { checkAliases, checkDnsFlags, extraHostLines, hostsFileText, parseExtraHost, resolvConfText } from "./etc-files.js";
+import { checkDnsFlags, extraHostLines, hostsFileText, parseExtraHost, resolvConfText } from "./etc-files.js";
 
 describe("--add-host", () => {
   it("reads NAME:IP, NAME=IP, [IP] and host-gateway", () => {
@@ -45,25 +44,5 @@ describe("resolv.conf", () => {
     expect(() => checkDnsFlags(["1.1.1.1", "::1"], ["example.com", "."])).not.toThrow();
     expect(() => checkDnsFlags(["dns.example"], [])).toThrow('invalid argument "dns.example" for "--dns" flag: dns.example is not an ip address');
     expect(() => checkDnsFlags([], ["bad domain"])).toThrow('invalid argument "bad domain" for "--dns-search" flag: bad domain is not a valid domain');
-  });
-});
-
-describe("endpoint settings", () => {
-  const web = { name: "web", isUserDefined: true, subnet: "10.201.77.0/24", userSubnet: true };
-
-  it("allows aliases and an address inside a user-given subnet", () => {
-    expect(() => checkEndpointConfig(web, { Aliases: ["db"], IPv4Address: "10.201.77.9" })).not.toThrow();
-    expect(() => checkAliases(["db", "db.local"])).not.toThrow();
-    expect(() => checkAliases([""])).toThrow('invalid alias ""');
-  });
-
-  it("refuses with docker's messages", () => {
-    const bridge = { name: "bridge", isUserDefined: false, subnet: "10.200.0.0/24", userSubnet: false };
-    expect(() => checkEndpointConfig(bridge, { Aliases: [], IPv4Address: "10.200.0.9" })).toThrow("user specified IP address is supported on user defined networks only");
-    expect(() => checkEndpointConfig(bridge, { Aliases: ["x"], IPv4Address: "" })).toThrow("network-scoped alias is supported only for containers in user defined networks");
-    expect(() => checkEndpointConfig({ ...web, userSubnet: false }, { Aliases: [], IPv4Address: "10.201.77.9" }))
-      .toThrow("invalid config for network web: invalid endpoint settings:\nuser specified IP address is supported only when connecting to networks with user configured subnets");
-    expect(() => checkEndpointConfig(web, { Aliases: [], IPv4Address: "10.99.0.5" })).toThrow("no configured subnet or ip-range contain the IP address 10.99.0.5");
-    expect(() => parseIpFlag("--ip", "10.1")).toThrow('invalid argument "10.1" for "--ip" flag: invalid string being converted to IP address: 10.1');
   });
 });
