@@ -9,16 +9,21 @@ import type { CommandContext } from "./context.js";
  * checks them with core's parsers, so the CLI, the console and the SDK give the same messages.
  */
 export const createFlagOptions = {
+  addHost: listOption("--add-host list", "Add a line to /etc/hosts: NAME:IP (IP may be host-gateway, the network's gateway)"),
   capAdd: listOption("--cap-add list", "Grant the container these capabilities too"),
   capDrop: listOption("--cap-drop list", "Take these capabilities away from the container"),
   cpuShares: stringOption("-c, --cpu-shares int", "Relative CPU weight against other containers"),
   cpus: stringOption("--cpus decimal", "CPU limit, in CPUs (1.5 = one and a half)"),
+  dns: listOption("--dns list", "Set a DNS server in the container's resolv.conf"),
+  dnsOption: listOption("--dns-option list", "Set a resolver option in the container's resolv.conf"),
+  dnsSearch: listOption("--dns-search list", "Set a DNS search domain in the container's resolv.conf (. for none)"),
   entrypoint: stringOption("--entrypoint string", `Replace the image's ENTRYPOINT ("" clears it)`),
   env: listOption("-e, --env list", "Set a variable: NAME=value, or NAME to pass on berth's own value"),
   envFile: listOption("--env-file list", "Set the variables listed in a file"),
   hostname: stringOption("-h, --hostname string", "The host name seen inside the container"),
   init: booleanOption("--init", "Run an init as PID 1 that reaps zombies and passes on signals"),
   interactive: booleanOption("-i, --interactive", "Keep the container's stdin open (attached to berth's with run)"),
+  ip: stringOption("--ip string", "IPv4 address on the --network (a user network created with --subnet)"),
   label: listOption("-l, --label list", "Add a label: key=value"),
   labelFile: listOption("--label-file list", "Add the labels listed in a file"),
   memory: stringOption("-m, --memory bytes", "Limit memory (e.g. 512m, 1g)"),
@@ -26,6 +31,7 @@ export const createFlagOptions = {
   mount: listOption("--mount mount", "Mount a volume, bind or tmpfs (type=…,source=…,target=…)"),
   name: stringOption("--name string", "Give the container a name"),
   network: stringOption("--network string", "Connect the container to a network: bridge (default), host, none, container:NAME or a network's name"),
+  networkAlias: listOption("--network-alias list", "Add a network-scoped alias for the container (user networks)"),
   oomScoreAdj: stringOption("--oom-score-adj int", "Adjust the OOM killer's preference (-1000 to 1000)"),
   pidsLimit: stringOption("--pids-limit int", "Limit the number of processes (-1: unlimited)"),
   publish: listOption("-p, --publish list", "Publish a container's port(s) to the host: [ip:][hostPort:]containerPort[/proto]"),
@@ -48,16 +54,21 @@ export const createFlagOptions = {
 
 /** The parsed values of {@link createFlagOptions}. */
 export interface CreateFlagValues {
+  addHost: string[];
   capAdd: string[];
   capDrop: string[];
   cpuShares: string | undefined;
   cpus: string | undefined;
+  dns: string[];
+  dnsOption: string[];
+  dnsSearch: string[];
   entrypoint: string | undefined;
   env: string[];
   envFile: string[];
   hostname: string | undefined;
   init: boolean;
   interactive: boolean;
+  ip: string | undefined;
   label: string[];
   labelFile: string[];
   memory: string | undefined;
@@ -65,6 +76,7 @@ export interface CreateFlagValues {
   mount: string[];
   name: string | undefined;
   network: string | undefined;
+  networkAlias: string[];
   oomScoreAdj: string | undefined;
   pidsLimit: string | undefined;
   privileged: boolean;
@@ -137,6 +149,12 @@ export async function toCreateOptions(
     network: flags.network,
     publish: flags.publish,
     publishAll: flags.publishAll,
+    networkAliases: flags.networkAlias,
+    ip: flags.ip,
+    addHosts: flags.addHost,
+    dns: flags.dns,
+    dnsSearch: flags.dnsSearch,
+    dnsOptions: flags.dnsOption,
   };
 }
 

@@ -49,3 +49,5 @@ export * from "./build/history-text.js";
 export * from "./build/metadata-comment.js";
 export * from "./network/port-specs.js";
 export * from "./network/subnets.js";
+export * from "./network/etc-files.js";
+export * from "./network/endpoint-config.js";

@@ -61,6 +61,16 @@ export interface ContainerCreateOptions {
   publish?: string[];
   /** `-P`: every exposed port on a random host port. */
   publishAll?: boolean;
+  /** `--network-alias`: names on the `--network` (a user network). */
+  networkAliases?: string[];
+  /** `--ip`: a fixed IPv4 address on the `--network` (a user network with a given subnet). */
+  ip?: string;
+  /** `--add-host NAME:IP` texts (IP may be `host-gateway`). */
+  addHosts?: string[];
+  /** `--dns`, `--dns-search`, `--dns-option`: the container's resolv.conf. */
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
 }
 
 export type ContainerStateName = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";

@@ -34,7 +34,10 @@ export interface NetworkService {
   remove(idOrName: string): Promise<void>;
   /** Removes every user network no container uses; their names. */
   prune(): Promise<string[]>;
-  /** A running container joins a user network (eth1…), reachable by name and aliases. */
-  connect(network: string, container: string, options?: { aliases?: string[] }): Promise<void>;
+  /**
+   * A container joins a network (recorded; a running one gets eth1… now), reachable by name and
+   * aliases, at a fixed address with `ip`; disconnect undoes it.
+   */
+  connect(network: string, container: string, options?: { aliases?: string[]; ip?: string }): Promise<void>;
   disconnect(network: string, container: string): Promise<void>;
 }

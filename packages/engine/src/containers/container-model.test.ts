@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseMountSpec, parseRunFlags, parseVolumeSpec } from "@berth/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveRootPaths } from "../config/paths.js";
-import { hostsFileText, resolvConfText, writeInitLayer } from "./container-files.js";
+import { writeInitLayer } from "./container-files.js";
 import { containerMountPoints } from "./container-mounts.js";
 import { checkContainerName, randomContainerName } from "./container-names.js";
 import { containerPaths } from "./container-paths.js";
@@ -89,13 +89,6 @@ describe("container files", () => {
     for (const file of [".dockerenv", "etc/hosts", "etc/hostname", "etc/resolv.conf", "dev/console"]) expect((await stat(join(dir, file))).isFile()).toBe(true);
     for (const sub of ["dev/pts", "dev/shm", "proc", "sys"]) expect((await stat(join(dir, sub))).isDirectory()).toBe(true);
     expect(await readlink(join(dir, "etc/mtab"))).toBe("/proc/mounts");
-  });
-
-  it("writes docker's /etc/hosts and a resolv.conf without localhost nameservers", () => {
-    expect(hostsFileText().split("\n")[0]).toBe("127.0.0.1\tlocalhost");
-    expect(resolvConfText("search lan\nnameserver 127.0.0.53\nnameserver 10.0.0.1\noptions ndots:1\n")).toBe("search lan\nnameserver 10.0.0.1\noptions ndots:1\n");
-    expect(resolvConfText("nameserver 127.0.0.1\nnameserver ::1\n")).toBe("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
-    expect(resolvConfText("")).toBe("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
   });
 
   it("reads a file of the container's root without following its symlinks out of it", async () => {

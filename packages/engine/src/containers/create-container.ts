@@ -3,14 +3,15 @@ import { availableParallelism } from "node:os";
 import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  BerthError, checkResources, invalidArgument, mergeRunConfig, parsePortSpecs, parseRunFlags, processArgv,
-  type ContainerCreateOptions, type RawRunFlags,
+  BerthError, checkAliases, checkDnsFlags, checkResources, extraHostLines, hostsFileText, invalidArgument, mergeRunConfig, parseExtraHost,
+  parseIpFlag, parsePortSpecs, parseRunFlags, processArgv, resolvConfText,
+  type ContainerCreateOptions, type ContainerNetworks, type DnsSettings, type RawRunFlags,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { findImage } from "../images/image-lookup.js";
 import { readImageConfig } from "../images/image-config.js";
 import { createStagingDir } from "../storage/staging.js";
-import { readHostResolvConf, hostsFileText, resolvConfText, writeInitLayer } from "./container-files.js";
+import { readHostResolvConf, writeInitLayer } from "./container-files.js";
 import { imageStoreLock } from "../images/store-lock.js";
 import { withLock } from "../storage/lock.js";
 import { volumeDir, volumeStoreLock } from "../volumes/volume-paths.js";
@@ -22,6 +23,7 @@ import { containerEventAttributes, parseContainerRow } from "./container-store.j
 import type { ContainerRuntime } from "./container-runtime.js";
 import { buildHostConfig } from "./host-config.js";
 import { checkContainerNetwork } from "../network/network-mode.js";
+import { hostGateway } from "../network/network-store.js";
 
 const text = (value: number | string | undefined) => (value === undefined ? undefined : String(value));
 
@@ -73,8 +75,15 @@ async function assertNameFree(ctx: EngineContext, name: string): Promise<void> {
   if (taken) throw nameConflict(name, taken.id);
 }
 
+interface EtcFiles {
+  hostname: string;
+  /** `--add-host` lines (the network code rewrites the file at each start, with the container's address). */
+  extraHosts: string[];
+  dns: DnsSettings;
+}
+
 /** The container dir, staged then renamed into place: init layer, overlay dirs, /etc files, logs. */
-async function writeContainerDir(ctx: EngineContext, id: string, hostname: string, init: boolean): Promise<void> {
+async function writeContainerDir(ctx: EngineContext, id: string, etc: EtcFiles, init: boolean): Promise<void> {
   const staged = await createStagingDir(ctx.paths.root, "container");
   try {
     const relative = (path: string) => join(staged, path.slice(containerPaths(ctx.paths, id).dir.length + 1));
@@ -82,9 +91,9 @@ async function writeContainerDir(ctx: EngineContext, id: string, hostname: strin
     await writeInitLayer(relative(paths.init), { init });
     for (const dir of [paths.upper, paths.work, paths.merged, paths.logDir]) await mkdir(relative(dir), { mode: 0o755 });
     await chmod(relative(paths.upper), 0o755); // the container's "/" takes the upperdir's mode
-    await writeFile(relative(paths.hostname), `${hostname}\n`, { mode: 0o644 });
-    await writeFile(relative(paths.hosts), hostsFileText(), { mode: 0o644 });
-    await writeFile(relative(paths.resolvConf), resolvConfText(await readHostResolvConf()), { mode: 0o644 });
+    await writeFile(relative(paths.hostname), `${etc.hostname}\n`, { mode: 0o644 });
+    await writeFile(relative(paths.hosts), hostsFileText(etc.extraHosts), { mode: 0o644 });
+    await writeFile(relative(paths.resolvConf), resolvConfText(await readHostResolvConf(), etc.dns), { mode: 0o644 });
     await mkdir(containersDir(ctx.paths), { recursive: true, mode: 0o700 });
     await rename(staged, paths.dir);
   } catch (error) {
@@ -104,7 +113,16 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   checkSecurityOptions(options.securityOpt ?? []);
   const warnings = await runtime.resourceWarnings(flags.resources);
   const portBindings = parsePortSpecs(options.publish ?? []);
-  const networkMode = await checkContainerNetwork(ctx, options.network ?? "default", Object.keys(portBindings).length > 0 || options.publishAll === true);
+  const extraHosts = (options.addHosts ?? []).map(parseExtraHost);
+  const dns: DnsSettings = { dns: options.dns ?? [], search: options.dnsSearch ?? [], options: options.dnsOptions ?? [] };
+  checkDnsFlags(dns.dns, dns.search);
+  checkAliases(options.networkAliases ?? []);
+  const networkMode = options.network ?? "default";
+  const networks = await checkContainerNetwork(ctx, {
+    mode: networkMode, publishes: Object.keys(portBindings).length > 0 || options.publishAll === true,
+    hasDns: dns.dns.length + dns.search.length + dns.options.length > 0, hasExtraHosts: extraHosts.length > 0,
+    endpoint: { Aliases: options.networkAliases ?? [], IPv4Address: parseIpFlag("--ip", options.ip ?? "") },
+  });
   const image = await findImage(ctx, options.image);
   const imageConfig = (await readImageConfig(ctx, image.id)).config;
 
@@ -133,7 +151,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   const hostConfig = buildHostConfig({
     flags, volumeTexts, mountRequests: flags.mounts.slice(volumeTexts.length), securityOpt: options.securityOpt ?? [],
     cgroupVersion: (await runtime.cgroupLayout()).version,
-    network: { mode: networkMode, portBindings, publishAll: options.publishAll ?? false },
+    network: { mode: networkMode, portBindings, publishAll: options.publishAll ?? false, extraHosts: options.addHosts ?? [], dns },
     ...(options.init === undefined ? {} : { init: options.init }),
   });
   const points = await settleCreateMounts(
@@ -141,9 +159,11 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
     Object.keys(config.Volumes ?? {}), flags.tmpfs.map((entry) => entry.target),
   );
 
-  await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12), options.init === true);
+  const gateway = extraHosts.length > 0 ? await hostGateway(ctx, networks) : "";
+  const etc = { hostname: config.Hostname ?? id.slice(0, 12), extraHosts: extraHostLines(extraHosts, gateway), dns };
+  await writeContainerDir(ctx, id, etc, options.init === true);
   try {
-    await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, points });
+    await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, networks, points });
   } catch (error) {
     await rm(containerPaths(ctx.paths, id).dir, { recursive: true, force: true });
     throw error;
@@ -159,6 +179,7 @@ interface NewContainer {
   imageRef: string;
   config: object;
   hostConfig: object;
+  networks: ContainerNetworks;
   points: MountPoint[];
 }
 
@@ -187,7 +208,7 @@ async function insertContainerRows(ctx: EngineContext, container: NewContainer, 
       const row = await tx.container.create({
         data: {
           nodeId, id: container.id, name: container.name, imageId: container.imageId, topChainId: container.topChainId, imageRef: container.imageRef,
-          config: JSON.stringify(container.config), hostConfig: JSON.stringify(container.hostConfig),
+          config: JSON.stringify(container.config), hostConfig: JSON.stringify(container.hostConfig), networks: JSON.stringify(container.networks),
         },
       });
       for (const volume of volumes) {

@@ -1,6 +1,6 @@
 import {
   DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, formatTmpfsData,
-  type MountRequest, type PortBindings, type RestartPolicy, type RunFlags,
+  type DnsSettings, type MountRequest, type PortBindings, type RestartPolicy, type RunFlags,
 } from "@berth/core";
 
 // docker's HostConfig as create stores it and inspect prints it (formats.md §8), keys in docker's
@@ -34,7 +34,7 @@ export interface HostConfig {
   Dns: string[];
   DnsOptions: string[];
   DnsSearch: string[];
-  ExtraHosts: null;
+  ExtraHosts: string[] | null;
   GroupAdd: null;
   IpcMode: string;
   Cgroup: string;
@@ -83,8 +83,8 @@ export interface HostConfigInput {
   securityOpt: readonly string[];
   cgroupVersion: 1 | 2;
   init?: boolean;
-  /** `--network`, `-p` and `-P` as checked by create (default: the bridge, nothing published). */
-  network?: { mode: string; portBindings: PortBindings; publishAll: boolean };
+  /** `--network`, `-p`, `-P`, `--add-host` and `--dns*` as checked by create (default: the bridge, nothing published). */
+  network?: { mode: string; portBindings: PortBindings; publishAll: boolean; extraHosts: string[]; dns: DnsSettings };
 }
 
 export function toDockerMount(request: MountRequest): DockerMount {
@@ -147,10 +147,10 @@ export function buildHostConfig(input: HostConfigInput): HostConfig {
     CapAdd: flags.capAdd.length > 0 ? flags.capAdd : null,
     CapDrop: flags.capDrop.length > 0 ? flags.capDrop : null,
     CgroupnsMode: input.cgroupVersion === 2 ? "private" : "host",
-    Dns: [],
-    DnsOptions: [],
-    DnsSearch: [],
-    ExtraHosts: null,
+    Dns: [...(input.network?.dns.dns ?? [])],
+    DnsOptions: [...(input.network?.dns.options ?? [])],
+    DnsSearch: [...(input.network?.dns.search ?? [])],
+    ExtraHosts: input.network !== undefined && input.network.extraHosts.length > 0 ? input.network.extraHosts : null,
     GroupAdd: null,
     IpcMode: "private",
     Cgroup: "",

@@ -102,7 +102,7 @@ export async function inspectRecord(ctx: EngineContext, record: ContainerRecord)
     },
     Mounts: containerMountPoints(ctx.paths, config, hostConfig, volumeRows).map(dockerMount),
     Config: dockerConfig(config),
-    NetworkSettings: await networkSettings(ctx, { id: row.id, config, hostConfig }, paths.netns, isRunning),
+    NetworkSettings: await networkSettings(ctx, { id: row.id, config, hostConfig, networks: row.networks }, paths.netns, isRunning),
   };
 }
 

@@ -1,5 +1,8 @@
 import { join } from "node:path";
-import { BerthError, macForAddress, nextFreeAddress, parseSubnet, type PortBindings, type PublishedPort } from "@berth/core";
+import {
+  BerthError, macForAddress, networkMode, nextFreeAddress, parseContainerNetworks, parseSubnet,
+  type EndpointConfig, type PortBindings, type PublishedPort,
+} from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import type { ContainerPaths } from "../containers/container-paths.js";
 import type { ContainerRecord } from "../containers/container-store.js";
@@ -9,8 +12,8 @@ import { withLock } from "../storage/lock.js";
 import { ip, ipBatchInNamespace, setSysctl } from "./host-network.js";
 import { removeFirewall, syncFirewall, type FirewallPort } from "./firewall.js";
 import { bindHostPorts, closeServers, handOverPorts, releasePorts, type HeldPorts } from "./port-holder.js";
-import { defaultNetwork, findNetwork, vethDevice, type NetworkRow } from "./network-store.js";
-import { containerNetnsOf, networkMode, publishedBindings } from "./network-mode.js";
+import { findNetwork, vethDevice, type NetworkRow } from "./network-store.js";
+import { containerNetnsOf, publishedBindings } from "./network-mode.js";
 
 
 // A container's network on the bridge, made before its process and released with its run:
@@ -61,10 +64,14 @@ export async function syncRootFirewall(ctx: EngineContext): Promise<void> {
   await syncFirewall(ctx, live.map((network) => ({ device: network.device, subnet: network.subnet, internal: network.internal })), ports);
 }
 
-async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, aliases: readonly string[]): Promise<{ address: string; macAddress: string; hostDevice: string }> {
-  const taken = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } });
-  const address = nextFreeAddress(parseSubnet(network.subnet), network.gateway, taken.map((row) => row.address));
+/** The fixed address asked for (docker's `Address already in use` when a running container or the gateway has it), else the lowest free one. */
+async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig): Promise<{ address: string; macAddress: string; hostDevice: string }> {
+  const taken = (await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } })).map((row) => row.address);
+  const fixed = endpoint.IPv4Address;
+  if (fixed !== "" && (fixed === network.gateway || taken.includes(fixed))) throw new BerthError("CONFLICT", "failed to set up container networking: Address already in use");
+  const address = fixed !== "" ? fixed : nextFreeAddress(parseSubnet(network.subnet), network.gateway, taken);
   if (address === undefined) throw new BerthError("UNAVAILABLE", `no available IPv4 addresses on network ${network.name}`);
+  const aliases = endpoint.Aliases;
   const lease = { address, macAddress: macForAddress(address), hostDevice: vethDevice(network.id, containerId) };
   await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases) } });
   return lease;
@@ -74,10 +81,10 @@ async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId
  * One endpoint: leased under the lock (bridge made on demand), then the veth pair and the
  * interface's address (and, for eth0, the default route).
  */
-export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, aliases: readonly string[] = []): Promise<string> {
+export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, endpoint: EndpointConfig): Promise<string> {
   const lease = await withNetworkLock(ctx, async () => {
     await ensureBridge(ctx, network);
-    return leaseAddress(ctx, network, containerId, aliases);
+    return leaseAddress(ctx, network, containerId, endpoint);
   });
   const prefix = parseSubnet(network.subnet).prefix;
   // Made inside the namespace with the peer put in the engine's own (the host's): no rename, no move.
@@ -93,8 +100,9 @@ export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, c
 
 /**
  * The hook of a start: the container's network namespace as its mode asks (`none`: loopback
- * only, `host`: the host's, `container:X`: X's, a bridge network: a new one with a veth), the
- * published ports bound (a taken port fails the start) and handed to their holder, the rules.
+ * only, `host`: the host's, `container:X`: X's, a bridge network: a new one with a veth per
+ * network it joins — eth0 with the default route first), the published ports bound (a taken port
+ * fails the start) and handed to their holder, NATed to the first network's address; the rules.
  */
 export async function setUpContainerNetwork(ctx: EngineContext, record: ContainerRecord, paths: ContainerPaths): Promise<void> {
   const mode = networkMode(record.hostConfig);
@@ -102,18 +110,20 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
   if (mode.kind === "container") return pinNetworkNamespace(await containerNetnsOf(ctx, mode.container), paths.netns);
   await createNetworkNamespace(paths.netns);
   if (mode.kind === "none") return;
-  const network = mode.network === "bridge" ? await defaultNetwork(ctx) : await findNetwork(ctx, mode.network);
+  const joins = Object.entries(parseContainerNetworks(record.row.networks, record.hostConfig));
+  if (joins.length === 0) return;
+  const networks = await Promise.all(joins.map(([name]) => findNetwork(ctx, name)));
   let held: HeldPorts | undefined;
   try {
     held = await bindHostPorts(publishedBindings(record.config, record.hostConfig as { PortBindings: PortBindings; PublishAllPorts: boolean }));
-    await connectEndpoint(ctx, network, record.row.id, paths.netns, "eth0");
+    for (const [index, [, endpoint]] of joins.entries()) await connectEndpoint(ctx, networks[index]!, record.row.id, paths.netns, `eth${index}`, endpoint);
     const ports = held.ports;
     await withNetworkLock(ctx, async () => {
       await ctx.client.networkEndpoint.update({
-        where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: network.id, containerId: record.row.id } },
+        where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: networks[0]!.id, containerId: record.row.id } },
         data: { ports: JSON.stringify(ports) },
       });
-      await writeHostsFiles(ctx, [network.id]);
+      await writeHostsFiles(ctx, networks.map((network) => network.id));
       await syncRootFirewall(ctx);
     });
     await handOverPorts(held, holderPidFile(paths));

@@ -1,32 +1,37 @@
-import { BerthError, invalidArgument, type ContainerConfig, type PortBindings } from "@berth/core";
+import {
+  BerthError, checkEndpointConfig, invalidArgument, networkMode,
+  type ContainerConfig, type ContainerNetworks, type EndpointConfig, type EndpointNetwork, type PortBindings,
+} from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { containerPaths } from "../containers/container-paths.js";
 import { findContainer } from "../containers/container-store.js";
-import { findNetwork } from "./network-store.js";
+import { DEFAULT_NETWORK, findNetwork, type NetworkRow } from "./network-store.js";
 
-// HostConfig.NetworkMode as `--network` sets it (docker's values), and the ports a start binds.
+// create's checks of `--network` (docker's values) and what goes with it, the networks a container
+// is recorded to join, and the ports a start binds.
 
-export type NetworkMode =
-  | { kind: "bridge"; network: string }
-  | { kind: "host" }
-  | { kind: "none" }
-  | { kind: "container"; container: string };
-
-export function networkMode(hostConfig: { NetworkMode: string }): NetworkMode {
-  const mode = hostConfig.NetworkMode;
-  if (mode === "default" || mode === "bridge" || mode === "") return { kind: "bridge", network: "bridge" };
-  if (mode === "host" || mode === "none") return { kind: mode };
-  if (mode.startsWith("container:")) return { kind: "container", container: mode.slice("container:".length) };
-  return { kind: "bridge", network: mode };
+/** What create checks together with `--network`. */
+export interface NetworkRequest {
+  mode: string;
+  publishes: boolean;
+  hasDns: boolean;
+  hasExtraHosts: boolean;
+  endpoint: EndpointConfig;
 }
 
-/** `--network` checked at create, like docker: `container:` needs a name, published ports need a bridge. */
-export function checkNetworkMode(text: string, publishes: boolean): string {
+/** `--network` checked at create, like docker: `container:` needs a name and takes no ports, DNS or hosts; published ports need a bridge. */
+function checkNetworkMode(request: Omit<NetworkRequest, "endpoint">): string {
+  const { mode: text, publishes } = request;
   if (text === "container:") throw invalidArgument("invalid container format container:<name|id>");
   const mode = networkMode({ NetworkMode: text });
+  if (mode.kind === "container" && request.hasDns) throw invalidArgument("conflicting options: dns and the network mode");
+  if (mode.kind === "container" && request.hasExtraHosts) throw invalidArgument("conflicting options: custom host-to-IP mapping and the network mode");
   if (publishes && mode.kind !== "bridge") throw invalidArgument(mode.kind === "container" ? "conflicting options: port publishing and the container type network mode" : "published ports are discarded when using host or none network mode");
   return text;
 }
+
+/** What docker's endpoint checks need of a network row. */
+export const endpointNetwork = (row: NetworkRow): EndpointNetwork => ({ name: row.name, isUserDefined: row.name !== DEFAULT_NETWORK, subnet: row.subnet, userSubnet: row.userSubnet });
 
 /** HostConfig.PortBindings plus, with `-P`, every exposed port not bound yet on a random host port. */
 export function publishedBindings(config: ContainerConfig, hostConfig: { PortBindings: PortBindings; PublishAllPorts: boolean }): PortBindings {
@@ -46,9 +51,17 @@ export async function containerNetnsOf(ctx: EngineContext, text: string): Promis
   return containerPaths(ctx.paths, record.row.id).netns;
 }
 
-/** create's check of `--network`: the mode's own rules, and a named network must exist (docker's `network X not found`). */
-export async function checkContainerNetwork(ctx: EngineContext, text: string, publishes: boolean): Promise<string> {
-  const mode = networkMode({ NetworkMode: checkNetworkMode(text, publishes) });
-  if (mode.kind === "bridge" && mode.network !== "bridge") await findNetwork(ctx, mode.network);
-  return text;
+/**
+ * create's check of `--network` with its ports, DNS, hosts, `--network-alias` and `--ip`: a named
+ * network must exist (docker's `network X not found`). The networks the container will join.
+ */
+export async function checkContainerNetwork(ctx: EngineContext, request: NetworkRequest): Promise<ContainerNetworks> {
+  const mode = networkMode({ NetworkMode: checkNetworkMode(request) });
+  if (mode.kind !== "bridge") {
+    checkEndpointConfig({ name: mode.kind, isUserDefined: false, subnet: "", userSubnet: false }, request.endpoint);
+    return {};
+  }
+  const row = await findNetwork(ctx, mode.network);
+  checkEndpointConfig(endpointNetwork(row), request.endpoint);
+  return { [row.name]: request.endpoint };
 }

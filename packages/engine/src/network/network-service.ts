@@ -1,11 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
-  BerthError, conflict, formatRfc3339Nano, formatSubnet, gatewayFor, invalidArgument, parseSubnet,
+  BerthError, checkAliases, checkEndpointConfig, conflict, formatRfc3339Nano, formatSubnet, gatewayFor, invalidArgument, networkMode,
+  parseContainerNetworks, parseIpFlag, parseSubnet,
   type NetworkCreateOptions, type NetworkService, type NetworkSummary,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { containerPaths } from "../containers/container-paths.js";
-import { findContainer } from "../containers/container-store.js";
+import { withContainerLock } from "../containers/container-cleanup.js";
+import { findContainer, loadContainer, noSuchContainer, updateContainer } from "../containers/container-store.js";
+import { endpointNetwork } from "./network-mode.js";
 import { connectEndpoint, dropEndpoint, ensureBridge, removeBridge, syncRootFirewall, withNetworkLock } from "./container-network.js";
 import { writeHostsFiles } from "./hosts-files.js";
 import { DEFAULT_NETWORK, bridgeDevice, chooseSubnet, defaultNetwork, findNetwork, type NetworkRow } from "./network-store.js";
@@ -39,7 +42,7 @@ async function createNetwork(ctx: EngineContext, options: NetworkCreateOptions):
     const gateway = gatewayFor(subnet, options.gateway);
     const created = await ctx.client.network.create({
       data: {
-        nodeId: ctx.nodeId, id, name, subnet: formatSubnet(subnet), gateway, internal: options.internal ?? false,
+        nodeId: ctx.nodeId, id, name, subnet: formatSubnet(subnet), gateway, internal: options.internal ?? false, userSubnet: subnetText !== undefined,
         device: bridgeDevice(ctx, id), labels: JSON.stringify(options.labels ?? {}),
       },
     });
@@ -143,35 +146,58 @@ async function pruneNetworks(ctx: EngineContext): Promise<string[]> {
   return removed;
 }
 
-async function connectContainer(ctx: EngineContext, networkText: string, containerText: string, aliases: readonly string[]): Promise<void> {
+const isLive = (state: string) => state === "running" || state === "paused";
+
+/**
+ * Records the network among those the container joins (so a restart keeps it, as docker does);
+ * a live container gets its veth now. Under the container's lock, so no start runs meanwhile.
+ */
+async function connectContainer(ctx: EngineContext, networkText: string, containerText: string, options: { aliases?: string[]; ip?: string }): Promise<void> {
   const network = await findNetwork(ctx, networkText);
-  const record = await findContainer(ctx, containerText);
-  if (record.row.state !== "running") throw conflict(`container ${record.row.id} is not running: berth connects running containers only`);
-  const existing = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: record.row.id } });
-  if (existing.some((row) => row.networkId === network.id)) throw new BerthError("CONFLICT", `endpoint with name ${record.row.name} already exists in network ${network.name}`);
-  if (existing.length === 0) throw conflict(`container ${record.row.name} has no bridge network to add to (its network mode is ${record.hostConfig.NetworkMode})`);
-  for (const alias of aliases) if (!VALID_NAME.test(alias)) throw invalidArgument(`invalid alias "${alias}"`);
-  await connectEndpoint(ctx, network, record.row.id, containerPaths(ctx.paths, record.row.id).netns, `eth${existing.length}`, aliases);
-  await withNetworkLock(ctx, async () => {
-    await writeHostsFiles(ctx, [network.id]);
-    await syncRootFirewall(ctx);
+  const { row } = await findContainer(ctx, containerText);
+  const endpoint = { Aliases: options.aliases ?? [], IPv4Address: parseIpFlag("--ip", options.ip ?? "") };
+  checkAliases(endpoint.Aliases);
+  checkEndpointConfig(endpointNetwork(network), endpoint);
+  await withContainerLock(ctx, row.id, async () => {
+    const record = await loadContainer(ctx, row.id);
+    if (!record) throw noSuchContainer(containerText);
+    if (networkMode(record.hostConfig).kind !== "bridge") throw conflict(`container ${row.name} has no bridge network to add to (its network mode is ${record.hostConfig.NetworkMode})`);
+    const joined = parseContainerNetworks(record.row.networks, record.hostConfig);
+    if (joined[network.name] !== undefined) throw conflict(`endpoint with name ${row.name} already exists in network ${network.name}`);
+    if (isLive(record.row.state)) {
+      const count = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, containerId: row.id } });
+      await connectEndpoint(ctx, network, row.id, containerPaths(ctx.paths, row.id).netns, `eth${count}`, endpoint);
+      await withNetworkLock(ctx, async () => {
+        await writeHostsFiles(ctx, [network.id]);
+        await syncRootFirewall(ctx);
+      });
+    }
+    await updateContainer(ctx, record, { networks: JSON.stringify({ ...joined, [network.name]: endpoint }) });
   });
-  await event(ctx, "connect", network, { container: record.row.id });
+  await event(ctx, "connect", network, { container: row.id });
 }
 
+/** Takes the network out of those the container joins; a live container loses its veth now. */
 async function disconnectContainer(ctx: EngineContext, networkText: string, containerText: string): Promise<void> {
   const network = await findNetwork(ctx, networkText);
-  const record = await findContainer(ctx, containerText);
-  await withNetworkLock(ctx, async () => {
-    const endpoint = await ctx.client.networkEndpoint.findUnique({
-      where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: network.id, containerId: record.row.id } }, include: { network: true },
-    });
-    if (!endpoint) throw conflict(`container ${record.row.id} is not connected to network ${network.name}`);
-    await dropEndpoint(ctx, endpoint);
-    await writeHostsFiles(ctx, [network.id], [record.row.id]);
-    await syncRootFirewall(ctx);
+  const { row } = await findContainer(ctx, containerText);
+  await withContainerLock(ctx, row.id, async () => {
+    const record = await loadContainer(ctx, row.id);
+    if (!record) throw noSuchContainer(containerText);
+    const { [network.name]: recorded, ...rest } = parseContainerNetworks(record.row.networks, record.hostConfig);
+    const where = { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: network.id, containerId: row.id } };
+    const live = await ctx.client.networkEndpoint.findUnique({ where, include: { network: true } });
+    if (recorded === undefined && live === null) throw conflict(`container ${row.id} is not connected to network ${network.name}`);
+    if (live !== null) {
+      await withNetworkLock(ctx, async () => {
+        await dropEndpoint(ctx, live);
+        await writeHostsFiles(ctx, [network.id], [row.id]);
+        await syncRootFirewall(ctx);
+      });
+    }
+    await updateContainer(ctx, record, { networks: JSON.stringify(rest) });
   });
-  await event(ctx, "disconnect", network, { container: record.row.id });
+  await event(ctx, "disconnect", network, { container: row.id });
 }
 
 export function createNetworkService(ctx: EngineContext): NetworkService {
@@ -181,7 +207,7 @@ export function createNetworkService(ctx: EngineContext): NetworkService {
     inspect: (text) => inspectNetwork(ctx, text),
     remove: (text) => removeNetwork(ctx, text),
     prune: () => pruneNetworks(ctx),
-    connect: (network, container, options) => connectContainer(ctx, network, container, options?.aliases ?? []),
+    connect: (network, container, options) => connectContainer(ctx, network, container, options ?? {}),
     disconnect: (network, container) => disconnectContainer(ctx, network, container),
   };
 }

@@ -1,43 +1,51 @@
 import { createHash } from "node:crypto";
-import { parseSubnet, type ContainerConfig } from "@berth/core";
+import { networkMode, parseContainerNetworks, parseSubnet, type ContainerConfig, type EndpointConfig } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { containerEndpoints, endpointPorts } from "./endpoints.js";
-import { networkMode } from "./network-mode.js";
 
 // inspect's NetworkSettings, as docker shows it: the default bridge's address also at the top
 // level, Ports from the held host ports (exposed but unpublished ports as null), one entry per
-// network under Networks (empty fields while the container does not run).
+// network it joins under Networks with the aliases and fixed address asked for (the lease's
+// fields empty while the container does not run).
 
 const endpointId = (networkId: string, containerId: string) => createHash("sha256").update(`${networkId}:${containerId}`).digest("hex");
 
-function endpointSettings(networkId: string, endpoint?: { id: string; address: string; macAddress: string; gateway: string; prefix: number }) {
+interface Lease { id: string; address: string; macAddress: string; gateway: string; prefix: number }
+
+function endpointSettings(networkId: string, config?: EndpointConfig, endpoint?: Lease) {
   return {
-    IPAMConfig: null, Links: null, Aliases: null, NetworkID: networkId, EndpointID: endpoint?.id ?? "",
+    IPAMConfig: config?.IPv4Address ? { IPv4Address: config.IPv4Address } : null,
+    Links: null,
+    Aliases: config !== undefined && config.Aliases.length > 0 ? config.Aliases : null,
+    NetworkID: networkId,
+    EndpointID: endpoint?.id ?? "",
     Gateway: endpoint?.gateway ?? "", IPAddress: endpoint?.address ?? "", IPPrefixLen: endpoint?.prefix ?? 0,
     IPv6Gateway: "", GlobalIPv6Address: "", GlobalIPv6PrefixLen: 0, MacAddress: endpoint?.macAddress ?? "", DriverOpts: null,
   };
 }
 
 export async function networkSettings(
-  ctx: EngineContext, container: { id: string; config: ContainerConfig; hostConfig: { NetworkMode: string } }, sandboxKey: string, isRunning: boolean,
+  ctx: EngineContext, container: { id: string; config: ContainerConfig; hostConfig: { NetworkMode: string }; networks: string | null }, sandboxKey: string, isRunning: boolean,
 ): Promise<Record<string, unknown>> {
   const endpoints = isRunning ? await containerEndpoints(ctx, container.id) : [];
+  const recorded = parseContainerNetworks(container.networks, container.hostConfig);
+  const rows = await ctx.client.network.findMany({ where: { nodeId: ctx.nodeId, name: { in: Object.keys(recorded) } }, select: { id: true, name: true } });
   const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
   if (isRunning) for (const key of Object.keys(container.config.ExposedPorts ?? {})) ports[key] = null;
   const networks: Record<string, unknown> = {};
+  for (const [name, config] of Object.entries(recorded)) networks[name] = endpointSettings(rows.find((row) => row.name === name)?.id ?? "", config);
   for (const endpoint of endpoints) {
     for (const port of endpointPorts(endpoint)) {
       const key = `${port.containerPort}/${port.protocol}`;
       ports[key] = [...(ports[key] ?? []), { HostIp: port.hostIp, HostPort: String(port.hostPort) }];
     }
-    networks[endpoint.network.name] = endpointSettings(endpoint.networkId, {
+    networks[endpoint.network.name] = endpointSettings(endpoint.networkId, recorded[endpoint.network.name], {
       id: endpointId(endpoint.networkId, container.id), address: endpoint.address, macAddress: endpoint.macAddress,
       gateway: endpoint.network.gateway, prefix: parseSubnet(endpoint.network.subnet).prefix,
     });
   }
   const mode = networkMode(container.hostConfig);
-  const modeName = mode.kind === "bridge" ? mode.network : mode.kind === "container" ? undefined : mode.kind;
-  if (modeName !== undefined && networks[modeName] === undefined) networks[modeName] = endpointSettings("");
+  if (mode.kind === "host" || mode.kind === "none") networks[mode.kind] = endpointSettings("");
   const primary = endpoints.find((endpoint) => endpoint.network.name === "bridge");
   const top = primary === undefined ? undefined : networks.bridge as ReturnType<typeof endpointSettings>;
   return {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import {
-  BerthError, conflict, formatSubnet, gatewayFor, notFound, parseSubnet, pickFreeSubnet, subnetsOverlap, type Subnet,
+  BerthError, conflict, formatSubnet, type ContainerNetworks, gatewayFor, notFound, parseSubnet, pickFreeSubnet, subnetsOverlap, type Subnet,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { hostRoutes } from "./host-network.js";
@@ -90,4 +90,10 @@ export async function findNetwork(ctx: EngineContext, text: string): Promise<Net
     if (byId.length > 1) throw conflict(`network ${text} is ambiguous (${byId.length} matches found based on ID prefix)`);
   }
   throw notFound(`network ${text} not found`);
+}
+
+/** What `host-gateway` stands for: the gateway of the container's first network, else the default bridge's. */
+export async function hostGateway(ctx: EngineContext, networks: ContainerNetworks): Promise<string> {
+  const first = Object.keys(networks)[0];
+  return (await (first === undefined ? defaultNetwork(ctx) : findNetwork(ctx, first))).gateway;
 }
