@@ -1,6 +1,8 @@
 #include "attach.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,20 +227,64 @@ void attach_compact(struct attach_server *server)
     server->count = kept;
 }
 
+/* How long the monitor waits, at the end, for attached clients to close their end. */
+#define FINISH_LINGER_MS 2000
+
+/*
+ * Reads and discards what clients still send until each closes its end (or the linger time is
+ * up). A client may be writing stdin while the exit frame is on its way: had the monitor closed
+ * at once, that write would fail with EPIPE, and the client's socket would be torn down with the
+ * last output and the exit frame still unread in it.
+ */
+static void linger_for_clients(struct attach_server *server)
+{
+    long long deadline = now_ms() + FINISH_LINGER_MS;
+    for (;;) {
+        struct pollfd fds[64];
+        int n = 0;
+        for (int i = 0; i < server->count && n < 64; i++)
+            if (server->clients[i].fd >= 0)
+                fds[n++] = (struct pollfd){.fd = server->clients[i].fd, .events = POLLIN};
+        long long left = deadline - now_ms();
+        if (n == 0 || left <= 0)
+            return;
+        if (poll(fds, (nfds_t)n, (int)left) < 0 && errno != EINTR)
+            return;
+        for (int k = 0; k < n; k++) {
+            if (!fds[k].revents)
+                continue;
+            char buf[4096];
+            ssize_t got = read(fds[k].fd, buf, sizeof buf);
+            if (got > 0 || (got < 0 && (errno == EINTR || errno == EAGAIN)))
+                continue;
+            for (int i = 0; i < server->count; i++)
+                if (server->clients[i].fd == fds[k].fd)
+                    drop(&server->clients[i]);
+        }
+    }
+}
+
 void attach_finish(struct attach_server *server, int exit_code)
 {
     char code[16];
     int len = snprintf(code, sizeof code, "%d", exit_code);
-    for (int i = 0; i < server->count; i++) {
-        struct attach_client *client = &server->clients[i];
-        if (client->fd >= 0 && client->ready)
-            send_frame(client, FRAME_EXIT, code, (size_t)len);
-        drop(client);
-    }
-    server->count = 0;
     if (server->listen_fd >= 0) {
         close(server->listen_fd);
         server->listen_fd = -1;
         unlink(server->path);
     }
+    for (int i = 0; i < server->count; i++) {
+        struct attach_client *client = &server->clients[i];
+        if (client->fd >= 0 && client->ready) {
+            send_frame(client, FRAME_EXIT, code, (size_t)len);
+            if (client->fd >= 0)
+                shutdown(client->fd, SHUT_WR);
+        } else {
+            drop(client);
+        }
+    }
+    linger_for_clients(server);
+    for (int i = 0; i < server->count; i++)
+        drop(&server->clients[i]);
+    server->count = 0;
 }

@@ -17,13 +17,6 @@
 #define DRAIN_IDLE_MS 500
 #define DRAIN_MAX_MS 5000
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Where client stdin goes: the pty master, or the stdin pipe; -1 when it is not kept. */
 static int stdin_target(const struct monitor *m)
 {

@@ -42,6 +42,9 @@ void make_dirs(const char *path);
 /* Parses a decimal in [min, max] for option opt; dies with EINVAL otherwise. */
 long long parse_num(const char *opt, const char *text, long long min, long long max);
 
+/* CLOCK_MONOTONIC in milliseconds. */
+long long now_ms(void);
+
 /* RFC 3339 with nanoseconds in UTC, trailing zeros trimmed like Go's RFC3339Nano. */
 #define TIME_TEXT_MAX 40
 void format_time(char out[TIME_TEXT_MAX], const struct timespec *ts);

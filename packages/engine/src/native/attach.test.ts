@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { connectAttach } from "./attach-client.js";
+import { attachRequestLine, encodeFrame, FRAME, FrameDecoder } from "./attach-protocol.js";
 import { readExitFile } from "./exit-file.js";
 import { monitorArgs, parseMonitorPid, type MonitorOptions } from "./monitor-args.js";
 import { CONSOLE_FD } from "./process-args.js";
@@ -121,6 +122,29 @@ describe("berth-init monitor --attach-socket", () => {
     expect(await session.exited).toBe(0);
     expect(chunks.stdout).toBe("late\n");
     expect(joinStream(await readLogs(started.logFile), "stdout")).toBe("early\nlate\n");
+  });
+
+  it("keeps the last output and the exit frame for a client that still writes stdin as the container ends", async () => {
+    const started = await startDetached({ argv: ["sh", "-c", "read line; echo got $line; exit 6"] }, { stdin: true });
+    const socket = createConnection(started.socket);
+    const received: Buffer[] = [];
+    const closed = new Promise<string | undefined>((resolve) => {
+      socket.on("error", (error) => resolve(error.message));
+      socket.on("close", () => resolve(undefined));
+    });
+    socket.write(attachRequestLine({ stdin: true, stdout: true, stderr: true }));
+    await new Promise<void>((resolve) => socket.once("data", (chunk: Buffer) => (received.push(chunk), resolve())));
+    socket.pause(); // what the monitor sends next stays unread in the socket, as with a busy client
+    socket.write(encodeFrame(FRAME.stdin, "hello\n"));
+    await waitFor("the exit file", () => readExitFile(started.exitFile));
+    socket.write(encodeFrame(FRAME.closeStdin)); // the stdin pump's last write, after the end
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    socket.resume();
+    expect(await closed).toBeUndefined();
+    const all = Buffer.concat(received);
+    const frames = new FrameDecoder().push(all.subarray(all.indexOf(0x0a) + 1));
+    expect(frames.map((frame) => [frame.type, frame.payload.toString()])).toEqual([[FRAME.stdout, "got hello\n"], [FRAME.exit, "6"]]);
+    await waitFor("the monitor to end", () => !isAlive(started.monitorPid));
   });
 
   it("answers a malformed request with an error line and closes, and serves the next client", async () => {
