@@ -1,37 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { useE2eRoot } from "./test-support/container-e2e.js";
 
-/** The real entry point, run as a user runs it (needs `pnpm --filter @berth/cli build` first). */
-const bin = resolve(import.meta.dirname, "../bin/berth");
-const builtMain = resolve(import.meta.dirname, "../dist/main.js");
-
-let workDir: string;
-let root: string;
-
-beforeAll(() => {
-  if (!existsSync(builtMain)) throw new Error(`${builtMain} is missing: build apps/cli before its e2e tests`);
-  workDir = mkdtempSync(join(tmpdir(), "berth-cli-e2e-"));
-  root = join(workDir, "root");
-});
-
-afterAll(() => {
-  rmSync(workDir, { recursive: true, force: true });
-});
-
-function berth(args: string[], input?: string) {
-  const result = spawnSync(bin, args, {
-    encoding: "utf8",
-    input,
-    cwd: workDir,
-    env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: root },
-    timeout: 60_000,
-  });
-  if (result.error !== undefined) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const e2e = useE2eRoot("berth-cli-e2e-");
+const berth = (args: string[]) => e2e.berth(args);
 
 describe("berth without the engine", () => {
   it("prints its version", () => {
@@ -68,10 +42,10 @@ describe("berth with the engine", () => {
   let imageId: string;
 
   function rootfsTar(): string {
-    const tree = join(workDir, "rootfs");
+    const tree = join(e2e.workDir, "rootfs");
     mkdirSync(join(tree, "etc"), { recursive: true });
     writeFileSync(join(tree, "etc/hello"), "hello from an imported layer\n");
-    const archive = join(workDir, "rootfs.tar");
+    const archive = join(e2e.workDir, "rootfs.tar");
     execFileSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "-cf", archive, "-C", tree, "."]);
     return archive;
   }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 
-// The container e2e files' shared setup: the real bin/berth, a fresh BERTH_ROOT per file (the
+// The CLI e2e files' shared setup: the real bin/berth, a fresh BERTH_ROOT per file (the
 // busybox base image loads into it from /usr/local/share/berth/busybox.tar), real namespaces,
 // mounts and cgroups, so these need root.
 
