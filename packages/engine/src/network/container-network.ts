@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BerthError, macForAddress, nextFreeAddress, parseSubnet, type PortBindings, type PublishedPort } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -20,6 +21,7 @@ import { containerNetnsOf, networkMode, publishedBindings } from "./network-mode
 // root's `network` lock.
 
 const NETWORK_LOCK = "network";
+const IFF_UP = 0x1;
 const holderPidFile = (paths: ContainerPaths) => join(paths.runDir, "ports.pid");
 
 export const withNetworkLock = <T>(ctx: EngineContext, fn: () => Promise<T>) => withLock(ctx.paths.locks, NETWORK_LOCK, fn);
@@ -31,6 +33,7 @@ const isDefault = (network: NetworkRow) => network.name === "bridge";
  * sweep finds every bridge of a root); route_localnet so 127.0.0.1 can reach published ports.
  */
 export async function ensureBridge(ctx: EngineContext, network: NetworkRow): Promise<void> {
+  if (await isBridgeUp(ctx, network.device)) return;
   const prefix = parseSubnet(network.subnet).prefix;
   await ip(["link", "add", network.device, "type", "bridge"], /File exists/);
   await ip(["link", "set", network.device, "alias", rootAlias(ctx.paths.rootHash)]);
@@ -44,6 +47,17 @@ export async function removeBridge(device: string): Promise<void> {
 }
 
 export const rootAlias = (rootHash: string) => `berth-${rootHash}`;
+
+/**
+ * Whether the bridge is already made and up under this root's alias: `ensureBridge` sets it up
+ * last, so its earlier steps are done. Read from sysfs, so a start on a running bridge spawns no
+ * `ip` while it holds the network lock.
+ */
+async function isBridgeUp(ctx: EngineContext, device: string): Promise<boolean> {
+  const read = (name: string) => readFile(`/sys/class/net/${device}/${name}`, "utf8").then((text) => text.trim(), () => undefined);
+  const [alias, flags] = await Promise.all([read("ifalias"), read("flags")]);
+  return alias === rootAlias(ctx.paths.rootHash) && flags !== undefined && (Number(flags) & IFF_UP) !== 0;
+}
 
 /** Every bridge of a root (by alias) and its chains removed: the tests' sweep, whatever state a test left. */
 export async function removeRootNetworking(rootHash: string): Promise<void> {
@@ -61,23 +75,33 @@ export async function syncRootFirewall(ctx: EngineContext): Promise<void> {
   await syncFirewall(ctx, live.map((network) => ({ device: network.device, subnet: network.subnet, internal: network.internal })), ports);
 }
 
-async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, aliases: readonly string[]): Promise<{ address: string; macAddress: string; hostDevice: string }> {
+interface EndpointOptions {
+  aliases?: readonly string[];
+  /** The host ports held for it (a start's published ports). */
+  ports?: readonly PublishedPort[];
+}
+
+async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, { aliases = [], ports = [] }: EndpointOptions): Promise<{ address: string; macAddress: string; hostDevice: string }> {
   const taken = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } });
   const address = nextFreeAddress(parseSubnet(network.subnet), network.gateway, taken.map((row) => row.address));
   if (address === undefined) throw new BerthError("UNAVAILABLE", `no available IPv4 addresses on network ${network.name}`);
   const lease = { address, macAddress: macForAddress(address), hostDevice: vethDevice(network.id, containerId) };
-  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases) } });
+  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases), ports: JSON.stringify(ports) } });
   return lease;
 }
 
 /**
- * One endpoint: leased under the lock (bridge made on demand), then the veth pair and the
- * interface's address (and, for eth0, the default route).
+ * One endpoint: in one hold of the lock the bridge made on demand, the lease, the network's hosts
+ * files and the root's rules; then the veth pair and the interface's address (and, for eth0, the
+ * default route).
  */
-export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, aliases: readonly string[] = []): Promise<string> {
+export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, options: EndpointOptions = {}): Promise<string> {
   const lease = await withNetworkLock(ctx, async () => {
     await ensureBridge(ctx, network);
-    return leaseAddress(ctx, network, containerId, aliases);
+    const leased = await leaseAddress(ctx, network, containerId, options);
+    await writeHostsFiles(ctx, [network.id]);
+    await syncRootFirewall(ctx);
+    return leased;
   });
   const prefix = parseSubnet(network.subnet).prefix;
   // Made inside the namespace with the peer put in the engine's own (the host's): no rename, no move.
@@ -106,16 +130,7 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
   let held: HeldPorts | undefined;
   try {
     held = await bindHostPorts(publishedBindings(record.config, record.hostConfig as { PortBindings: PortBindings; PublishAllPorts: boolean }));
-    await connectEndpoint(ctx, network, record.row.id, paths.netns, "eth0");
-    const ports = held.ports;
-    await withNetworkLock(ctx, async () => {
-      await ctx.client.networkEndpoint.update({
-        where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: network.id, containerId: record.row.id } },
-        data: { ports: JSON.stringify(ports) },
-      });
-      await writeHostsFiles(ctx, [network.id]);
-      await syncRootFirewall(ctx);
-    });
+    await connectEndpoint(ctx, network, record.row.id, paths.netns, "eth0", { ports: held.ports });
     await handOverPorts(held, holderPidFile(paths));
   } catch (error) {
     if (held) closeServers(held.servers);

@@ -151,11 +151,7 @@ async function connectContainer(ctx: EngineContext, networkText: string, contain
   if (existing.some((row) => row.networkId === network.id)) throw new BerthError("CONFLICT", `endpoint with name ${record.row.name} already exists in network ${network.name}`);
   if (existing.length === 0) throw conflict(`container ${record.row.name} has no bridge network to add to (its network mode is ${record.hostConfig.NetworkMode})`);
   for (const alias of aliases) if (!VALID_NAME.test(alias)) throw invalidArgument(`invalid alias "${alias}"`);
-  await connectEndpoint(ctx, network, record.row.id, containerPaths(ctx.paths, record.row.id).netns, `eth${existing.length}`, aliases);
-  await withNetworkLock(ctx, async () => {
-    await writeHostsFiles(ctx, [network.id]);
-    await syncRootFirewall(ctx);
-  });
+  await connectEndpoint(ctx, network, record.row.id, containerPaths(ctx.paths, record.row.id).netns, `eth${existing.length}`, { aliases });
   await event(ctx, "connect", network, { container: record.row.id });
 }
 
