@@ -139,6 +139,20 @@ describe("exec, attach, top and stats on a running container", { timeout: 180_00
     expect(berth(["exec", "-it", "e2e-exec", "sh"], { input: "exit\n" })).toEqual({ status: 1, stdout: "", stderr: "the input device is not a TTY\n" });
   });
 
+  it("exec runs under the container's seccomp filter, exec --privileged too; none in a seccomp=unconfined container", () => {
+    const probe = (flag: string) => ["sh", "-c", `grep ^Seccomp: /proc/self/status; unshare ${flag} true && echo unshared`];
+    // docker's profile refuses unshare without CAP_SYS_ADMIN: a user namespace needs no capability, only the filter stops it.
+    const filtered = berth(["exec", "e2e-exec", ...probe("-U")]);
+    expect([filtered.status, filtered.stdout]).toEqual([1, "Seccomp:\t2\n"]);
+    expect(filtered.stderr).toContain("Operation not permitted");
+    // exec --privileged holds CAP_SYS_ADMIN, but the filter stays the container's (runc's setns init).
+    expect(berth(["exec", "--privileged", "e2e-exec", ...probe("-m")]).stdout).toBe("Seccomp:\t2\n");
+    expect(berth(["run", "-d", "--name", "e2e-unconfined", "--security-opt", "seccomp=unconfined", "busybox", "sleep", "300"]).status).toBe(0);
+    expect(berth(["exec", "e2e-unconfined", ...probe("-U")])).toEqual({ status: 0, stdout: "Seccomp:\t0\nunshared\n", stderr: "" });
+    expect(berth(["exec", "--privileged", "e2e-unconfined", ...probe("-m")])).toEqual({ status: 0, stdout: "Seccomp:\t0\nunshared\n", stderr: "" });
+    expect(berth(["rm", "-f", "e2e-unconfined"]).status).toBe(0);
+  });
+
   it("exec -it gives a pty of the local terminal's size", () => {
     const command = `stty cols 101 rows 31; ${bin} exec -it e2e-exec sh -c 'tty; stty size; exit 4'`;
     const result = spawnSync("script", ["-qec", command, "/dev/null"], {

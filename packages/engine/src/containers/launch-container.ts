@@ -14,7 +14,7 @@ import { releaseContainerResources } from "./container-resources.js";
 import { containerLayers, mountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
-import { hostConfigResources } from "./host-config.js";
+import { hostConfigResources, securityOptions } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { setUpContainerNetwork } from "../network/container-network.js";
 import { commandStartFailure } from "./start-failure.js";
@@ -83,8 +83,7 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     readOnlyRootfs: hostConfig.ReadonlyRootfs,
     capAdd: hostConfig.CapAdd ?? [],
     capDrop: hostConfig.CapDrop ?? [],
-    noNewPrivileges: (hostConfig.SecurityOpt ?? []).some((option) => /^no-new-privileges([:=]true)?$/.test(option)),
-    seccompUnconfined: (hostConfig.SecurityOpt ?? []).some((option) => /^seccomp[:=]unconfined$/.test(option)),
+    ...securityOptions(hostConfig),
     mounts,
     tmpfs,
     resources: hostConfigResources(hostConfig),
