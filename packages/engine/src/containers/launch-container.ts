@@ -8,7 +8,7 @@ import type { EngineContext } from "../engine-context.js";
 import { helperMessages } from "../native/helper-errors.js";
 import { monitorArgs, parseMonitorPid } from "../native/monitor-args.js";
 import { CONSOLE_FD } from "../native/process-args.js";
-import { containerMountPoints, startMountInputs } from "./container-mounts.js";
+import { containerMountPoints, startMountInputs, volumeUses } from "./container-mounts.js";
 import { containerPaths, type ContainerPaths } from "./container-paths.js";
 import { releaseContainerResources } from "./container-resources.js";
 import { containerLayers, mountRootfs } from "./container-rootfs.js";
@@ -70,7 +70,7 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     runtime.boundingCaps(),
   ]);
   const points = containerMountPoints(ctx.paths, config, hostConfig, volumeRows);
-  await prepareVolumes(ctx, paths.merged, points.flatMap((point) => (point.type === "volume" && point.name !== undefined ? [{ name: point.name, destination: point.destination, noCopy: point.noCopy }] : [])));
+  await prepareVolumes(ctx, paths.merged, volumeUses(points));
   const { mounts, tmpfs } = await startMountInputs(points, hostConfig);
   return planContainerStart({
     id: row.id,
