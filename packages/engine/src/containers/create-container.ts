@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  BerthError, checkResources, invalidArgument, mergeRunConfig, parsePortSpecs, parseRunFlags, processArgv,
+  BerthError, checkResources, invalidArgument, isBerthError, mergeRunConfig, parsePortSpecs, parseRunFlags, processArgv,
   type ContainerCreateOptions, type RawRunFlags,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -22,6 +22,9 @@ import { containerEventAttributes, parseContainerRow } from "./container-store.j
 import type { ContainerRuntime } from "./container-runtime.js";
 import { buildHostConfig } from "./host-config.js";
 import { checkContainerNetwork } from "../network/network-mode.js";
+
+/** How often a create draws a random name when parallel creates keep taking the one it drew. */
+const MAX_NAME_DRAWS = 10;
 
 const text = (value: number | string | undefined) => (value === undefined ? undefined : String(value));
 
@@ -129,7 +132,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
     detach: options.detach ?? false,
   }, id);
   processArgv(config);
-  const name = await pickName(ctx, options.name);
+  let name = await pickName(ctx, options.name);
   const hostConfig = buildHostConfig({
     flags, volumeTexts, mountRequests: flags.mounts.slice(volumeTexts.length), securityOpt: options.securityOpt ?? [],
     cgroupVersion: (await runtime.cgroupLayout()).version,
@@ -143,7 +146,18 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
 
   await writeContainerDir(ctx, id, config.Hostname ?? id.slice(0, 12), options.init === true);
   try {
-    await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, points });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, points });
+        break;
+      } catch (error) {
+        // Parallel creates may draw the same random name: the later one draws again (docker's
+        // registrar reserves names the same way), a given name stays docker's conflict.
+        const isNameGenerated = options.name === undefined || options.name === "";
+        if (!isNameGenerated || !isBerthError(error, "CONFLICT") || attempt >= MAX_NAME_DRAWS) throw error;
+        name = await pickName(ctx, undefined);
+      }
+    }
   } catch (error) {
     await rm(containerPaths(ctx.paths, id).dir, { recursive: true, force: true });
     throw error;
