@@ -103,6 +103,24 @@ describe("many CLI processes at once", () => {
     expect(await settled()).toEqual([]);
   }, 1_500_000);
 
+  it("runs 20 `run -d` in parallel: all 20 run, with their own names and addresses, and `ps` lists them", async () => {
+    const runs = await Promise.all(Array.from({ length: 20 }, () => berthAsync(["run", "-d", "busybox", "sleep", "1000"])));
+    expect(runs.map((run) => [run.status, run.stderr])).toEqual(Array(20).fill([0, ""]));
+    const ids = runs.map((run) => run.stdout.trim());
+    expect(ids.every((id) => /^[0-9a-f]{64}$/.test(id))).toBe(true);
+    const listed = berth(["ps", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}"]).stdout.trim().split("\n").map((line) => line.split(" "));
+    expect(listed.map(([id]) => id).sort()).toEqual([...ids].sort());
+    expect(listed.every(([, , state]) => state === "running")).toBe(true);
+    expect(new Set(listed.map(([, name]) => name)).size).toBe(20);
+    const addresses = berth(["inspect", "--format", "{{.NetworkSettings.IPAddress}}", ...ids]).stdout.trim().split("\n");
+    expect(addresses).toHaveLength(20);
+    expect(addresses.every((address) => /^\d+\.\d+\.\d+\.\d+$/.test(address))).toBe(true);
+    expect(new Set(addresses).size).toBe(20);
+    expect(berth(["rm", "-f", ...ids]).status).toBe(0);
+    expect(berth(["ps", "-aq"]).stdout).toBe("");
+    expect(await settled()).toEqual([]);
+  }, 1_500_000);
+
   it("starts one container once when two `start`s race: both exit 0, one start event, one process", async () => {
     const id = berth(["create", "--name", "racer", "busybox", "sleep", "300"]).stdout.trim();
     const starts = await Promise.all([berthAsync(["start", "racer"]), berthAsync(["start", "racer"])]);

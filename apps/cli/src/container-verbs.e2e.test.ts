@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baseImageArchive, bin, useE2eRoot } from "./test-support/container-e2e.js";
@@ -139,6 +139,20 @@ describe("exec, attach, top and stats on a running container", { timeout: 180_00
     expect(berth(["exec", "-it", "e2e-exec", "sh"], { input: "exit\n" })).toEqual({ status: 1, stdout: "", stderr: "the input device is not a TTY\n" });
   });
 
+  it("exec runs under the container's seccomp filter, exec --privileged too; none in a seccomp=unconfined container", () => {
+    const probe = (flag: string) => ["sh", "-c", `grep ^Seccomp: /proc/self/status; unshare ${flag} true && echo unshared`];
+    // docker's profile refuses unshare without CAP_SYS_ADMIN: a user namespace needs no capability, only the filter stops it.
+    const filtered = berth(["exec", "e2e-exec", ...probe("-U")]);
+    expect([filtered.status, filtered.stdout]).toEqual([1, "Seccomp:\t2\n"]);
+    expect(filtered.stderr).toContain("Operation not permitted");
+    // exec --privileged holds CAP_SYS_ADMIN, but the filter stays the container's (runc's setns init).
+    expect(berth(["exec", "--privileged", "e2e-exec", ...probe("-m")]).stdout).toBe("Seccomp:\t2\n");
+    expect(berth(["run", "-d", "--name", "e2e-unconfined", "--security-opt", "seccomp=unconfined", "busybox", "sleep", "300"]).status).toBe(0);
+    expect(berth(["exec", "e2e-unconfined", ...probe("-U")])).toEqual({ status: 0, stdout: "Seccomp:\t0\nunshared\n", stderr: "" });
+    expect(berth(["exec", "--privileged", "e2e-unconfined", ...probe("-m")])).toEqual({ status: 0, stdout: "Seccomp:\t0\nunshared\n", stderr: "" });
+    expect(berth(["rm", "-f", "e2e-unconfined"]).status).toBe(0);
+  });
+
   it("exec -it gives a pty of the local terminal's size", () => {
     const command = `stty cols 101 rows 31; ${bin} exec -it e2e-exec sh -c 'tty; stty size; exit 4'`;
     const result = spawnSync("script", ["-qec", command, "/dev/null"], {
@@ -249,6 +263,45 @@ describe("diff, export and cp", { timeout: 600_000 }, () => {
     expect(shell("tar -cf - host.txt | berth cp - e2e-fs:/tmp/renamed").stderr).toBe('Error: destination "e2e-fs:/tmp/renamed" must be a directory\n');
     expect(berth(["cp", "nope:/x", "."])).toEqual({ status: 1, stdout: "", stderr: "Error: No such container: nope\n" });
     expect(berth(["rm", "e2e-fs"]).status).toBe(0);
+  });
+
+  it("cp into and out of a stopped container goes through its volumes and binds, as docker's; export still leaves them out", () => {
+    const bindDir = join(e2e.workDir, "cp-bind");
+    mkdirSync(bindDir, { recursive: true });
+    writeFileSync(join(bindDir, "b"), "from the bind\n");
+    writeFileSync(join(e2e.workDir, "host.txt"), "from host\n");
+    const volumes = ["-v", "e2e-cpdata:/data", "-v", `${bindDir}:/bind`, "-v", "e2e-cpro:/ro:ro"];
+    expect(berth(["run", "--name", "e2e-cpvol", ...volumes, "busybox", "sh", "-c", "echo in-volume > /data/v"]).status).toBe(0);
+    expect(berth(["cp", "host.txt", "e2e-cpvol:/data/"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(berth(["run", "--rm", "-v", "e2e-cpdata:/data", "busybox", "cat", "/data/host.txt", "/data/v"]).stdout).toBe("from host\nin-volume\n");
+    expect(shell("berth cp e2e-cpvol:/data/v - | tar -xOf -").stdout).toBe("in-volume\n");
+    expect(shell("berth cp e2e-cpvol:/bind/b - | tar -xOf -").stdout).toBe("from the bind\n");
+    expect(berth(["cp", "host.txt", "e2e-cpvol:/bind/copied"]).status).toBe(0);
+    expect(readFileSync(join(bindDir, "copied"), "utf8")).toBe("from host\n");
+    const readOnly = berth(["cp", "host.txt", "e2e-cpvol:/ro/"]);
+    expect([readOnly.status, readOnly.stderr]).toEqual([1, expect.stringContaining("read-only file system")]);
+    // A container never started gets the image's content copied into its empty volume first, as its start would.
+    expect(berth(["create", "--name", "e2e-cpnew", "-v", "e2e-cpetc:/etc", "busybox"]).status).toBe(0);
+    expect(shell("berth cp e2e-cpnew:/etc/passwd - | tar -xOf - | head -1").stdout).toMatch(/^root:/);
+    expect(berth(["cp", "host.txt", "e2e-cpnew:/etc/"]).status).toBe(0);
+    expect(berth(["run", "--rm", "-v", "e2e-cpetc:/etc", "busybox", "sh", "-c", "cat /etc/host.txt; head -1 /etc/group"]).stdout).toMatch(/^from host\nroot:/);
+    // A symlink at a mount point resolves inside the container: the volume is never mounted over a host path.
+    const hostTarget = join(e2e.workDir, "not-in-container");
+    expect(berth(["run", "--name", "e2e-cplink", "busybox", "ln", "-s", hostTarget, "/linked"]).status).toBe(0);
+    expect(berth(["commit", "e2e-cplink", "localhost/e2e-cplink"]).status).toBe(0);
+    expect(berth(["create", "--name", "e2e-cplinked", "-v", "e2e-cplinkvol:/linked", "localhost/e2e-cplink"]).status).toBe(0);
+    expect(berth(["cp", "host.txt", "e2e-cplinked:/linked/"]).status).toBe(0);
+    expect(berth(["run", "--rm", "-v", "e2e-cplinkvol:/v", "busybox", "cat", "/v/host.txt"]).stdout).toBe("from host\n");
+    expect(existsSync(hostTarget)).toBe(false);
+    expect(berth(["rm", "e2e-cplink", "e2e-cplinked"]).status).toBe(0);
+    expect(berth(["rmi", "localhost/e2e-cplink"]).status).toBe(0);
+    expect(berth(["volume", "rm", "e2e-cplinkvol"]).status).toBe(0);
+    expect(berth(["diff", "e2e-cpvol"]).stdout).not.toContain("host.txt");
+    expect(shell("berth export e2e-cpvol | tar -tf - | grep -E '^(data|bind)/'").stdout).toBe("bind/\ndata/\n");
+    const mounted = readFileSync("/proc/self/mountinfo", "utf8").split("\n").filter((line) => line.includes(`${e2e.root}/containers/`));
+    expect(mounted).toEqual([]);
+    expect(berth(["rm", "-v", "e2e-cpvol", "e2e-cpnew"]).status).toBe(0);
+    expect(berth(["volume", "rm", "e2e-cpdata", "e2e-cpro", "e2e-cpetc"]).status).toBe(0);
   });
 });
 

@@ -43,9 +43,30 @@ describe("run", () => {
   it("exits 127 when the command does not exist, and 126 when it cannot be executed", () => {
     const missing = berth(["run", "--rm", "busybox", "nosuchcmd"]);
     expect(missing.status).toBe(127);
-    expect(missing.stderr).toContain("nosuchcmd");
+    expect(missing.stderr).toContain('Error: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown\n');
     expect(berth(["run", "--rm", "busybox", "/etc"]).status).toBe(126);
+    expect(berth(["ps", "-aq"]).stdout).toBe("");
   });
+
+  it("leaves an attached run's container Created when its command cannot run, as docker does; a command's own 127 is an exit", () => {
+    const missing = berth(["run", "--name", "attached-missing", "busybox", "nosuchcmd"]);
+    expect(missing.status).toBe(127);
+    expect(missing.stderr).toContain('Error: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown\n');
+    const notExecutable = berth(["run", "--name", "attached-noexec", "busybox", "/etc/passwd"]);
+    expect(notExecutable.status).toBe(126);
+    expect(notExecutable.stderr).toContain('Error: unable to start container process: exec: "/etc/passwd": permission denied: unknown\n');
+    expect(berth(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}", "attached-missing", "attached-noexec"]).stdout).toBe(
+      'created 127 unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown\n' +
+        'created 126 unable to start container process: exec: "/etc/passwd": permission denied: unknown\n',
+    );
+    // docker's start -a reports the failed start as an error (exit 1), not as the command's code.
+    const again = berth(["start", "-a", "attached-missing"]);
+    expect([again.status, again.stderr]).toEqual([1, expect.stringContaining("executable file not found in $PATH")]);
+    expect(berth(["ps", "-a", "--filter", "name=attached-missing", "--format", "{{.Status}}"]).stdout).toBe("Created\n");
+    expect(berth(["run", "--name", "own-127", "busybox", "sh", "-c", "exit 127"]).status).toBe(127);
+    expect(berth(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "own-127"]).stdout).toBe("exited 127\n");
+    expect(berth(["rm", "attached-missing", "attached-noexec", "own-127"]).status).toBe(0);
+  }, 300_000);
 
   it("exits 127 or 126 from run -d too, printing the id first and leaving the container Created, as docker does", () => {
     const missing = berth(["run", "-d", "--name", "cannot-run", "busybox", "nosuchcmd"]);

@@ -22,9 +22,8 @@ export const exitStatusByCode: ExitStatusTable = {
  * docker's `run` and `create`: whatever makes berth itself fail before the container's process
  * runs (a bad flag value, an unknown image, a name in use, a mount or cgroup that cannot be set up)
  * exits 125, so a caller can tell berth's failure from the command's own status. A command that
- * cannot be executed is not such a failure: attached, the engine reports it as the container's exit
- * code (126 not executable, 127 not found), which `run` returns like any other; detached, start
- * fails with COMMAND_NOT_EXECUTABLE or COMMAND_NOT_FOUND, which exit 126 and 127. A command declares this
+ * cannot be executed is not such a failure: attached or detached, the start fails with
+ * COMMAND_NOT_EXECUTABLE or COMMAND_NOT_FOUND, which exit 126 and 127. A command declares this
  * table in its spec (`exitStatusByCode`); main applies it to whatever the command throws.
  */
 export const containerRunExitStatusByCode: ExitStatusTable = {

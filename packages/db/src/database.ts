@@ -24,8 +24,11 @@ export interface OpenDatabaseOptions {
   lockDir: string;
 }
 
-/** How long a SQLite connection waits for another writer before failing with SQLITE_BUSY. */
-export const sqliteBusyTimeoutMs = 5000;
+/**
+ * How long a SQLite connection waits for another writer before failing with SQLITE_BUSY: as long
+ * as berth's lock files wait, since a burst of CLI processes on a loaded host queues its writes.
+ */
+export const sqliteBusyTimeoutMs = 30_000;
 
 export function databaseUnavailable(url: string, cause: unknown): BerthError {
   const reason = cause instanceof Error ? cause.message : String(cause);

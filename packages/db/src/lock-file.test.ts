@@ -1,6 +1,6 @@
 import { execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -108,6 +108,29 @@ describe("withLockFile", () => {
     const path = freshLockPath();
     writeFileSync(path, "");
     expect(await withLockFile(path, async () => "acquired", { timeoutMs: 200 })).toBe("acquired");
+  });
+
+  it("keeps waiting while the lock changes hands, past the timeout of one holder", async () => {
+    const path = freshLockPath();
+    const startTime = (await processStartTime(process.pid))!;
+    // Live holders (this process) one after another, each for less than the waiter's timeout.
+    const holdAs = (token: string) => {
+      writeFileSync(`${path}.next`, JSON.stringify({ pid: process.pid, startTime, token }));
+      renameSync(`${path}.next`, path);
+    };
+    holdAs("first");
+    const handOver = (async () => {
+      for (const token of ["second", "third"]) {
+        await sleep(250);
+        holdAs(token);
+      }
+      await sleep(250);
+      unlinkSync(path);
+    })();
+    const started = Date.now();
+    expect(await withLockFile(path, () => "acquired", { timeoutMs: 400 })).toBe("acquired");
+    expect(Date.now() - started).toBeGreaterThan(700);
+    await handOver;
   });
 
   it("waits for a live owner, gives up with UNAVAILABLE naming it, and recovers once it is SIGKILLed", async () => {

@@ -17,7 +17,7 @@ import { BerthError } from "@berth/core";
 // processes racing within microseconds after a crash.
 
 export interface LockFileOptions {
-  /** How long to wait for a live holder, in ms (default 30 s). */
+  /** How long one live holder may keep the lock before a waiter gives up, in ms (default 30 s). */
   timeoutMs?: number;
 }
 
@@ -107,8 +107,14 @@ async function tryCreate(path: string, text: string): Promise<boolean> {
   }
 }
 
+/**
+ * Waits while the lock changes hands, however long the queue: the timeout counts from when the
+ * current holder was first seen, so only a holder that keeps the lock for `timeoutMs` fails the
+ * wait (a burst of processes polling an unfair lock would otherwise starve the unlucky ones).
+ */
 async function acquire(path: string, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + timeoutMs;
+  let seenHolder: string | undefined;
   let delay = 5;
   for (;;) {
     if (await tryCreate(path, text)) return;
@@ -118,6 +124,10 @@ async function acquire(path: string, text: string, timeoutMs: number): Promise<v
     if (await isStale(holder)) {
       await recoverStaleLock(path, holderText);
       continue;
+    }
+    if (holderText !== seenHolder) {
+      if (seenHolder !== undefined) deadline = Date.now() + timeoutMs;
+      seenHolder = holderText;
     }
     if (Date.now() >= deadline) {
       throw new BerthError(

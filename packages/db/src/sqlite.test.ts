@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { newestBundledMigration } from "./migrations.js";
 import { openDatabase } from "./open-database.js";
 import { withLockFile } from "./lock-file.js";
 import { migrationLockPath } from "./sqlite.js";
+import { packageRoot } from "./package-paths.js";
 
 const roots: string[] = [];
 function freshRoot(): string {
@@ -58,7 +59,7 @@ describe("openDatabase on sqlite, specifically", () => {
     try {
       const pragma = (name: string) => database.client.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`);
       expect(await pragma("journal_mode")).toEqual([{ journal_mode: "wal" }]);
-      expect(await pragma("busy_timeout")).toEqual([{ timeout: 5000n }]);
+      expect(await pragma("busy_timeout")).toEqual([{ timeout: 30000n }]);
       expect(await pragma("foreign_keys")).toEqual([{ foreign_keys: 1n }]);
     } finally {
       await database.close();
@@ -82,5 +83,34 @@ describe("openDatabase on sqlite, specifically", () => {
     await database.close();
   });
 
+  it("waits for another process's write lock in a transaction that reads before it writes", async () => {
+    const root = freshRoot();
+    const url = sqliteUrlForRoot(root);
+    const database = await openDatabase({ url, lockDir: root });
+    try {
+      // Another process takes the write lock and keeps it for a second.
+      const holder = spawn(process.execPath, ["-e", `
+        const db = new (require("better-sqlite3"))(${JSON.stringify(url.slice("file:".length))});
+        db.prepare("BEGIN IMMEDIATE").run();
+        db.prepare("INSERT INTO Node (id, root, hostname) VALUES ('other', '/o', 'h')").run();
+        process.stdout.write("locked\\n");
+        setTimeout(() => { db.prepare("COMMIT").run(); db.close(); }, 1000);`], { cwd: packageRoot(), stdio: ["ignore", "pipe", "inherit"] });
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once("data", () => resolve());
+        holder.once("exit", (code) => reject(new Error(`the lock holder exited with ${code}`)));
+      });
+      const started = Date.now();
+      const count = await database.client.$transaction(async (tx) => {
+        const before = await tx.node.count();
+        await tx.node.create({ data: { id: "mine", root: "/m", hostname: "h" } });
+        return before;
+      });
+      expect(Date.now() - started).toBeGreaterThan(500);
+      expect(count).toBe(1);
+      expect(await database.client.node.count()).toBe(2);
+    } finally {
+      await database.close();
+    }
+  });
 });
 

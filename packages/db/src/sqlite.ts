@@ -14,6 +14,7 @@ import {
 } from "./database.js";
 import { sqliteFilePath } from "./database-url.js";
 import { withLockFile } from "./lock-file.js";
+import { withWriteTransactions } from "./sqlite-write-transactions.js";
 import { newestBundledMigration } from "./migrations.js";
 
 export async function openSqlite({ url, lockDir }: OpenDatabaseOptions): Promise<Database> {
@@ -25,7 +26,7 @@ export async function openSqlite({ url, lockDir }: OpenDatabaseOptions): Promise
   }
   if (compareSchemaVersion(applied, newest) === "ahead") throw databaseTooNew(url, applied!, newest);
   const client = new PrismaClient({
-    adapter: new PrismaBetterSqlite3({ url: path, timeout: sqliteBusyTimeoutMs }),
+    adapter: withWriteTransactions(new PrismaBetterSqlite3({ url: path, timeout: sqliteBusyTimeoutMs })),
   });
   let closing: Promise<void> | undefined;
   return {

@@ -73,6 +73,9 @@ bool proc_opts_parse(struct proc_opts *opts, int argc, char **argv, int *i)
         if (strcmp(profile, "default") != 0 && strcmp(profile, "unconfined") != 0)
             fail(EINVAL, "--seccomp %s: want default or unconfined", profile);
         opts->seccomp_default = strcmp(profile, "default") == 0;
+    } else if (strcmp(opt, "--seccomp-caps") == 0) {
+        opts->seccomp_caps = caps_parse(option_value(argc, argv, i));
+        opts->has_seccomp_caps = true;
     } else if (strcmp(opt, "--unlink-self") == 0) {
         opts->unlink_self = option_value(argc, argv, i);
     } else {
@@ -151,7 +154,7 @@ void proc_apply(const struct proc_opts *opts)
     /* While CAP_SYS_ADMIN is still effective, so no_new_privs is not needed; what follows (ids,
        capset, prctl, execve) is allowed by the profile. */
     if (opts->seccomp_default)
-        seccomp_apply_default(opts->caps);
+        seccomp_apply_default(opts->has_seccomp_caps ? opts->seccomp_caps : opts->caps);
     if (setgroups((size_t)opts->group_count, opts->groups) < 0)
         die("setgroups");
     if (opts->has_gid && setresgid(opts->gid, opts->gid, opts->gid) < 0)

@@ -23,6 +23,10 @@ struct proc_opts {
     struct strv env;
     const char *unlink_self;
     bool seccomp_default;
+    /* The capabilities the seccomp filter's capability rules follow (--seccomp-caps): the
+       container's own for an exec, which may hold more (exec --privileged); else caps. */
+    bool has_seccomp_caps;
+    uint64_t seccomp_caps;
 };
 
 void proc_opts_init(struct proc_opts *opts);

@@ -11,7 +11,7 @@ export interface ContainerExecInput {
   /** The container's merged Config. */
   config: ContainerConfig;
   /** The container's HostConfig settings that the exec inherits. */
-  host: { privileged: boolean; capAdd: readonly string[]; capDrop: readonly string[]; noNewPrivileges: boolean };
+  host: { privileged: boolean; capAdd: readonly string[]; capDrop: readonly string[]; noNewPrivileges: boolean; seccompUnconfined: boolean };
   cmd: readonly string[];
   tty: boolean;
   /** `-e` entries (KEY=VALUE, or KEY alone to unset). */
@@ -36,6 +36,12 @@ export interface ExecPlan {
   /** `all`: every capability berth itself holds (its bounding set), for a privileged container or exec. */
   capabilities: string[] | "all";
   noNewPrivileges: boolean;
+  /**
+   * The container's seccomp filter, which every exec gets: docker's default profile with the
+   * capability rules of the container's own set (so `exec --privileged` gains capabilities, not
+   * syscalls, as under runc), or none for a privileged or `seccomp=unconfined` container.
+   */
+  seccomp: { profile: "default"; capabilities: string[] } | { profile: "unconfined" };
   tty: boolean;
 }
 
@@ -43,7 +49,7 @@ export interface ExecPlan {
  * docker's exec: env = the container's process env (PATH, HOSTNAME, TERM=xterm when the *exec*
  * has a tty, then Config.Env) with `-e` replacing or adding; cwd `-w`, else the container's
  * WorkingDir, else `/`; user `-u`, else the container's; the container's capabilities (all of
- * them with either `--privileged`) and its no-new-privileges. Throws INVALID_ARGUMENT for an empty
+ * them with either `--privileged`), its no-new-privileges and its seccomp filter. Throws INVALID_ARGUMENT for an empty
  * command or an unknown user or group.
  */
 export function planContainerExec(input: ContainerExecInput): ExecPlan {
@@ -51,13 +57,15 @@ export function planContainerExec(input: ContainerExecInput): ExecPlan {
   const { config } = input;
   const resolved = resolveUser(input.user || config.User || "", input.passwd, input.group);
   const isPrivileged = input.privileged || input.host.privileged;
+  const containerCapabilities = parseCapabilities(input.host.capAdd, input.host.capDrop, { lastCap: input.lastCap });
   return {
     argv: [...input.cmd],
     env: replaceOrAppendEnv(containerProcessEnv({ Env: config.Env, Hostname: config.Hostname, Tty: input.tty }), input.env),
     cwd: input.workingDir || config.WorkingDir || "/",
     user: { uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids },
-    capabilities: isPrivileged ? "all" : parseCapabilities(input.host.capAdd, input.host.capDrop, { lastCap: input.lastCap }),
+    capabilities: isPrivileged ? "all" : containerCapabilities,
     noNewPrivileges: input.host.noNewPrivileges,
+    seccomp: input.host.privileged || input.host.seccompUnconfined ? { profile: "unconfined" } : { profile: "default", capabilities: containerCapabilities },
     tty: input.tty,
   };
 }

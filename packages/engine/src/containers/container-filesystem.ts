@@ -6,6 +6,7 @@ import { withContainerLock } from "./container-cleanup.js";
 import { current } from "./container-lifecycle.js";
 import { containerPaths } from "./container-paths.js";
 import { mountRootfs, unmountRootfs } from "./container-rootfs.js";
+import { mountVolumesForCopy } from "./copy-mounts.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { findContainer, type ContainerRecord } from "./container-store.js";
 
@@ -15,7 +16,8 @@ import { findContainer, type ContainerRecord } from "./container-store.js";
 //   container's mounts (/proc, /sys, /dev, volumes, binds: they live in the container's
 //   namespace). A container that is not running gets it mounted for the call, then unmounted.
 // - "live": a running container's root as its processes see it, through /proc/<pid>/root (its
-//   mount namespace: volumes and tmpfs included); the overlay when it does not run.
+//   mount namespace: volumes and tmpfs included); when it does not run, the overlay with its
+//   volumes and binds mounted for the call (copy-mounts.ts), as docker's cp sees it.
 
 export type ContainerView = "rootfs" | "live";
 
@@ -45,6 +47,7 @@ export async function withContainerFilesystem<T>(
     const running = record.state === "running" || record.state === "paused";
     if (!running) await mountRootfs(ctx, record.row, paths);
     try {
+      if (!running && view === "live") await mountVolumesForCopy(ctx, record, paths);
       const fd = running && view === "live" ? openLiveRoot(ctx, record) : openDirectory(paths.merged);
       try {
         return await fn(fd, record);

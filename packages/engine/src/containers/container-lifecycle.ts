@@ -1,6 +1,6 @@
 import { rm, writeFile } from "node:fs/promises";
 import {
-  DEFAULT_STOP_TIMEOUT, assertTransition, parseSignal, type AttachStreams,
+  DEFAULT_STOP_TIMEOUT, assertTransition, parseSignal, type AttachStreams, type BerthError,
 } from "@berth/core";
 import { freezeCgroup, thawCgroup } from "../cgroups/cgroup-freezer.js";
 import type { EngineContext } from "../engine-context.js";
@@ -16,7 +16,7 @@ import { signalContainer } from "./container-signals.js";
 import { waitUntil } from "./host-processes.js";
 import { launchContainer } from "./launch-container.js";
 import { loadRunningContainer } from "./running-container.js";
-import { commandFailureExitCode } from "./start-failure.js";
+import { commandFailureExitCode, commandStartFailure } from "./start-failure.js";
 import { removeLocked } from "./remove-container.js";
 
 // start, stop, kill, pause, unpause, restart and wait. Each change holds the container's lock,
@@ -104,14 +104,30 @@ async function relayAttached(ctx: EngineContext, runtime: ContainerRuntime, reco
   }
   ctx.logger.debug({ container: id, phase: "attached run" }, "start phase");
   const code = outcome.exitCode ?? (await readExitFile(paths.exitFile).catch(() => undefined))?.exitCode;
+  // This client's own start whose command could not run fails like a detached one (below).
+  const failure = started === undefined ? undefined : await commandStartFailure(paths, started.row.pid);
   if (recordsExit) {
     await waitUntil(() => hasExitFile(ctx, record), 2_000);
     const after = await finishInline(ctx, runtime, id);
     if (after === undefined) await removeIdleRootGroups(ctx, runtime, started?.row.monitorPid ?? record.row.monitorPid);
     ctx.logger.debug({ container: id, phase: after ? "finished" : "finished and removed" }, "start phase");
+    if (failure !== undefined) await leaveCreated(ctx, runtime, id, failure);
     return code ?? after?.row.exitCode;
   }
+  if (failure !== undefined) throw failure;
   return code;
+}
+
+/**
+ * docker keeps a container whose command could not run Created, with the code and the reason; an
+ * attached start learns it once the run has ended, so the ended run is turned back into that.
+ */
+async function leaveCreated(ctx: EngineContext, runtime: ContainerRuntime, id: string, failure: BerthError): Promise<never> {
+  await withContainerLock(ctx, id, async () => {
+    const record = await loadContainer(ctx, id);
+    if (record?.state === "exited") await updateContainer(ctx, record, { state: "created", exitCode: commandFailureExitCode(failure), error: failure.message });
+  });
+  throw failure;
 }
 
 export interface StopOptions {

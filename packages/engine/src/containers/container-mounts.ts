@@ -5,6 +5,7 @@ import {
 } from "@berth/core";
 import type { RootPaths } from "../config/paths.js";
 import { randomVolumeName } from "../volumes/create-volume.js";
+import type { VolumeUse } from "../volumes/volume-first-use.js";
 import { volumeDataDir } from "../volumes/volume-paths.js";
 import { fromDockerMount, type HostConfig } from "./host-config.js";
 
@@ -116,6 +117,11 @@ export function containerMountPoints(paths: RootPaths, config: ContainerConfig, 
     points.push({ type: "volume", name, source: volumeDataDir(paths, name), destination, readOnly: false, mode: "", propagation: "", nonRecursive: false, tmpfsData: "", anonymous: true, noCopy: false });
   }
   return points;
+}
+
+/** The volumes among the points, as their first use (`prepareVolumes`) takes them. */
+export function volumeUses(points: readonly MountPoint[]): VolumeUse[] {
+  return points.flatMap((point) => (point.type === "volume" && point.name !== undefined ? [{ name: point.name, destination: point.destination, noCopy: point.noCopy }] : []));
 }
 
 /** What the start plan mounts: the points (volumes as binds of their data dirs) and `--tmpfs`. */

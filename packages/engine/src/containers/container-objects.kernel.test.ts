@@ -57,6 +57,17 @@ describe("rename", () => {
   });
 });
 
+describe("random names", () => {
+  it("gives 300 parallel creates 300 names, though they draw from 3480 pairs (so some draw the same)", async () => {
+    const { engine } = await freshRoot();
+    const created = await Promise.all(Array.from({ length: 300 }, () => engine.containers.create({ image: "busybox", cmd: ["true"] })));
+    const names = (await engine.containers.list({ all: true })).map((container) => container.name);
+    expect(names).toHaveLength(300);
+    expect(new Set(names).size).toBe(300);
+    expect(new Set(created.map((container) => container.id)).size).toBe(300);
+  }, 300_000);
+});
+
 describe("container prune", () => {
   it("removes every container that is not running, with until and label filters, and reports the space", async () => {
     const root = await freshRoot();

@@ -99,4 +99,15 @@ describe("a detached start whose command cannot run", () => {
     const quick = await runDetached(engine, ["sh", "-c", "exit 127"]);
     expect(await engine.containers.wait(quick)).toBe(127);
   }, 60_000);
+
+  it("fails an attached start the same way once the run has ended, and leaves the container Created", async () => {
+    const { engine } = await freshRoot();
+    const missing = await engine.containers.create({ image: "busybox", cmd: ["nosuchcmd"] });
+    const message = 'unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown';
+    await expect(engine.containers.start(missing.id, { stdout: () => {}, stderr: () => {} })).rejects.toMatchObject({ code: "COMMAND_NOT_FOUND", message });
+    expect(await state(engine, missing.id)).toMatchObject({ Status: "created", ExitCode: 127, Error: message, Pid: 0 });
+    const own = await runAttached(engine, { image: "busybox", cmd: ["sh", "-c", "exit 127"] });
+    expect(own.exitCode).toBe(127);
+    expect(await state(engine, own.id)).toMatchObject({ Status: "exited", ExitCode: 127 });
+  }, 60_000);
 });

@@ -3,8 +3,8 @@ import { availableParallelism } from "node:os";
 import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  BerthError, checkAliases, checkDnsFlags, checkResources, extraHostLines, hostsFileText, invalidArgument, mergeRunConfig, parseExtraHost,
-  parseIpFlag, parsePortSpecs, parseRunFlags, processArgv, resolvConfText,
+  BerthError, checkAliases, checkDnsFlags, checkResources, extraHostLines, hostsFileText, invalidArgument, isBerthError, mergeRunConfig,
+  parseExtraHost, parseIpFlag, parsePortSpecs, parseRunFlags, processArgv, resolvConfText,
   type ContainerCreateOptions, type ContainerNetworks, type DnsSettings, type RawRunFlags,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -24,6 +24,9 @@ import type { ContainerRuntime } from "./container-runtime.js";
 import { buildHostConfig } from "./host-config.js";
 import { checkContainerNetwork } from "../network/network-mode.js";
 import { hostGateway } from "../network/network-store.js";
+
+/** How often a create draws a random name when parallel creates keep taking the one it drew. */
+const MAX_NAME_DRAWS = 10;
 
 const text = (value: number | string | undefined) => (value === undefined ? undefined : String(value));
 
@@ -147,7 +150,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
     detach: options.detach ?? false,
   }, id);
   processArgv(config);
-  const name = await pickName(ctx, options.name);
+  let name = await pickName(ctx, options.name);
   const hostConfig = buildHostConfig({
     flags, volumeTexts, mountRequests: flags.mounts.slice(volumeTexts.length), securityOpt: options.securityOpt ?? [],
     cgroupVersion: (await runtime.cgroupLayout()).version,
@@ -163,7 +166,18 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   const etc = { hostname: config.Hostname ?? id.slice(0, 12), extraHosts: extraHostLines(extraHosts, gateway), dns };
   await writeContainerDir(ctx, id, etc, options.init === true);
   try {
-    await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, networks, points });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await insertContainer(ctx, { id, name, imageId: image.id, topChainId: image.topChainId, imageRef: options.image, config, hostConfig, networks, points });
+        break;
+      } catch (error) {
+        // Parallel creates may draw the same random name: the later one draws again (docker's
+        // registrar reserves names the same way), a given name stays docker's conflict.
+        const isNameGenerated = options.name === undefined || options.name === "";
+        if (!isNameGenerated || !isBerthError(error, "CONFLICT") || attempt >= MAX_NAME_DRAWS) throw error;
+        name = await pickName(ctx, undefined);
+      }
+    }
   } catch (error) {
     await rm(containerPaths(ctx.paths, id).dir, { recursive: true, force: true });
     throw error;

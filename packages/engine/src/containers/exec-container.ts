@@ -10,6 +10,7 @@ import { containerPaths } from "./container-paths.js";
 import { containerGroup } from "./container-resources.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import { containerEventAttributes, type ContainerRecord } from "./container-store.js";
+import { securityOptions } from "./host-config.js";
 import { readFileInRoot } from "./host-processes.js";
 import { loadRunningContainer } from "./running-container.js";
 
@@ -19,10 +20,6 @@ import { loadRunningContainer } from "./running-container.js";
 
 /** berth-init's fd that carries the terminal's sizes (`--resize-fd`). */
 const RESIZE_FD = 3;
-
-function noNewPrivileges(record: ContainerRecord): boolean {
-  return (record.hostConfig.SecurityOpt ?? []).some((option) => /^no-new-privileges([:=]true)?$/.test(option));
-}
 
 async function helperArgs(ctx: EngineContext, runtime: ContainerRuntime, record: ContainerRecord, options: ContainerExecOptions, streams?: AttachStreams): Promise<string[]> {
   const merged = containerPaths(ctx.paths, record.row.id).merged;
@@ -35,7 +32,7 @@ async function helperArgs(ctx: EngineContext, runtime: ContainerRuntime, record:
   const { hostConfig } = record;
   const plan = planContainerExec({
     config: record.config,
-    host: { privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd ?? [], capDrop: hostConfig.CapDrop ?? [], noNewPrivileges: noNewPrivileges(record) },
+    host: { privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd ?? [], capDrop: hostConfig.CapDrop ?? [], ...securityOptions(hostConfig) },
     cmd: options.cmd,
     tty: options.tty === true,
     env: options.env ?? [],
@@ -58,6 +55,7 @@ async function helperArgs(ctx: EngineContext, runtime: ContainerRuntime, record:
     groups: plan.user.additionalGids,
     capabilities: plan.capabilities,
     noNewPrivileges: plan.noNewPrivileges,
+    seccomp: plan.seccomp,
     cwd: plan.cwd,
     clearEnv: true,
     env: plan.env,

@@ -205,3 +205,12 @@ export function hostConfigResources(hostConfig: HostConfig): RunFlags["resources
   if (hostConfig.ShmSize !== DEFAULT_SHM_SIZE) resources.shmSize = hostConfig.ShmSize;
   return resources;
 }
+
+/** What the container's `--security-opt` entries ask of each of its processes (its start and every exec). */
+export function securityOptions(hostConfig: HostConfig): { noNewPrivileges: boolean; seccompUnconfined: boolean } {
+  const options = hostConfig.SecurityOpt ?? [];
+  return {
+    noNewPrivileges: options.some((option) => /^no-new-privileges([:=]true)?$/.test(option)),
+    seccompUnconfined: options.some((option) => /^seccomp[:=]unconfined$/.test(option)),
+  };
+}

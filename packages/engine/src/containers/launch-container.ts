@@ -8,13 +8,13 @@ import type { EngineContext } from "../engine-context.js";
 import { helperMessages } from "../native/helper-errors.js";
 import { monitorArgs, parseMonitorPid } from "../native/monitor-args.js";
 import { CONSOLE_FD } from "../native/process-args.js";
-import { containerMountPoints, startMountInputs } from "./container-mounts.js";
+import { containerMountPoints, startMountInputs, volumeUses } from "./container-mounts.js";
 import { containerPaths, type ContainerPaths } from "./container-paths.js";
 import { releaseContainerResources } from "./container-resources.js";
 import { containerLayers, mountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
-import { hostConfigResources } from "./host-config.js";
+import { hostConfigResources, securityOptions } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
 import { setUpContainerNetwork } from "../network/container-network.js";
 import { commandStartFailure } from "./start-failure.js";
@@ -70,7 +70,7 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     runtime.boundingCaps(),
   ]);
   const points = containerMountPoints(ctx.paths, config, hostConfig, volumeRows);
-  await prepareVolumes(ctx, paths.merged, points.flatMap((point) => (point.type === "volume" && point.name !== undefined ? [{ name: point.name, destination: point.destination, noCopy: point.noCopy }] : [])));
+  await prepareVolumes(ctx, paths.merged, volumeUses(points));
   const { mounts, tmpfs } = await startMountInputs(points, hostConfig);
   return planContainerStart({
     id: row.id,
@@ -83,8 +83,7 @@ async function planStart(ctx: EngineContext, runtime: ContainerRuntime, record: 
     readOnlyRootfs: hostConfig.ReadonlyRootfs,
     capAdd: hostConfig.CapAdd ?? [],
     capDrop: hostConfig.CapDrop ?? [],
-    noNewPrivileges: (hostConfig.SecurityOpt ?? []).some((option) => /^no-new-privileges([:=]true)?$/.test(option)),
-    seccompUnconfined: (hostConfig.SecurityOpt ?? []).some((option) => /^seccomp[:=]unconfined$/.test(option)),
+    ...securityOptions(hostConfig),
     mounts,
     tmpfs,
     resources: hostConfigResources(hostConfig),

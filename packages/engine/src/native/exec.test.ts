@@ -62,6 +62,16 @@ describe("berth-init exec into a running container", () => {
     expect(nobody.stdout).toBe("65534\nCapEff:\t0000000000000000");
   });
 
+  it("installs the seccomp filter of --seccomp-caps, whatever --caps the process holds", async () => {
+    const probe = ["sh", "-c", "grep ^Seccomp: /proc/self/status; unshare -m true && echo unshared"];
+    const filtered = await exec(probe, { capabilities: "all", seccomp: { profile: "default", capabilities: ["CAP_CHOWN"] } });
+    expect(filtered.stdout).toBe("Seccomp:\t2");
+    expect(filtered.stderr).toContain("Operation not permitted");
+    const withSysAdmin = await exec(probe, { capabilities: "all", seccomp: { profile: "default", capabilities: ["CAP_SYS_ADMIN"] } });
+    expect(withSysAdmin.stdout).toBe("Seccomp:\t2\nunshared");
+    expect((await exec(probe, { capabilities: "all" })).stdout).toBe("Seccomp:\t0\nunshared");
+  });
+
   it("uses the given environment and working directory, looking commands up in the container's PATH", async () => {
     const { stdout } = await exec(["sh", "-c", "pwd; env | sort"], { clearEnv: true, env: ["PATH=/bin:/usr/bin", "X=y"], cwd: "/tmp/work" });
     expect(stdout).toBe("/tmp/work\nPATH=/bin:/usr/bin\nPWD=/tmp/work\nSHLVL=1\nX=y");

@@ -102,6 +102,11 @@ describe("initArgs and execArgs", () => {
     expect(execArgs({ target: 5, tty: true, ttySize: { rows: 40, cols: 120 }, resizeFd: 3, argv: ["sh"] })).toEqual([
       "exec", "--target", "5", "--tty", "--tty-size", "40,120", "--resize-fd", "3", "--", "sh",
     ]);
+    expect(execArgs({ target: 5, seccomp: { profile: "default", capabilities: ["CAP_CHOWN", "CAP_KILL"] }, argv: ["sh"] })).toEqual([
+      "exec", "--target", "5", "--seccomp", "default", "--seccomp-caps", "CAP_CHOWN,CAP_KILL", "--", "sh",
+    ]);
+    expect(execArgs({ target: 5, seccomp: { profile: "default", capabilities: [] }, argv: ["sh"] })).toContain("none");
+    expect(execArgs({ target: 5, seccomp: { profile: "unconfined" }, argv: ["sh"] })).toEqual(["exec", "--target", "5", "--", "sh"]);
   });
 
   it("refuse bad ids, env entries, targets and empty commands", () => {

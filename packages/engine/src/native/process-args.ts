@@ -39,6 +39,8 @@ export interface ExecOptions extends ProcessOptions {
   ttySize?: { rows: number; cols: number };
   /** An fd of berth-init that carries `ROWS COLS\n` lines: each resizes the pty. */
   resizeFd?: number;
+  /** The container's seccomp filter: docker's default profile for its capabilities, or none (also when absent). */
+  seccomp?: { profile: "default"; capabilities: readonly string[] } | { profile: "unconfined" };
 }
 
 /** The monitor gives the child the console socket on this fd with `--tty`. */
@@ -92,5 +94,9 @@ export function execArgs(options: ExecOptions): string[] {
     args.push("--tty-size", `${Math.trunc(rows)},${Math.trunc(cols)}`);
   }
   if (options.resizeFd !== undefined) args.push("--resize-fd", String(options.resizeFd));
+  if (options.seccomp?.profile === "default") {
+    const caps = options.seccomp.capabilities;
+    args.push("--seccomp", "default", "--seccomp-caps", caps.length === 0 ? "none" : caps.join(","));
+  }
   return [...args, ...processArgs(options), ...commandArgv(options.argv)];
 }

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   BerthError, macForAddress, networkMode, nextFreeAddress, parseContainerNetworks, parseSubnet,
@@ -23,6 +24,7 @@ import { containerNetnsOf, publishedBindings } from "./network-mode.js";
 // root's `network` lock.
 
 const NETWORK_LOCK = "network";
+const IFF_UP = 0x1;
 const holderPidFile = (paths: ContainerPaths) => join(paths.runDir, "ports.pid");
 
 export const withNetworkLock = <T>(ctx: EngineContext, fn: () => Promise<T>) => withLock(ctx.paths.locks, NETWORK_LOCK, fn);
@@ -34,6 +36,7 @@ const isDefault = (network: NetworkRow) => network.name === "bridge";
  * sweep finds every bridge of a root); route_localnet so 127.0.0.1 can reach published ports.
  */
 export async function ensureBridge(ctx: EngineContext, network: NetworkRow): Promise<void> {
+  if (await isBridgeUp(ctx, network.device)) return;
   const prefix = parseSubnet(network.subnet).prefix;
   await ip(["link", "add", network.device, "type", "bridge"], /File exists/);
   await ip(["link", "set", network.device, "alias", rootAlias(ctx.paths.rootHash)]);
@@ -47,6 +50,17 @@ export async function removeBridge(device: string): Promise<void> {
 }
 
 export const rootAlias = (rootHash: string) => `berth-${rootHash}`;
+
+/**
+ * Whether the bridge is already made and up under this root's alias: `ensureBridge` sets it up
+ * last, so its earlier steps are done. Read from sysfs, so a start on a running bridge spawns no
+ * `ip` while it holds the network lock.
+ */
+async function isBridgeUp(ctx: EngineContext, device: string): Promise<boolean> {
+  const read = (name: string) => readFile(`/sys/class/net/${device}/${name}`, "utf8").then((text) => text.trim(), () => undefined);
+  const [alias, flags] = await Promise.all([read("ifalias"), read("flags")]);
+  return alias === rootAlias(ctx.paths.rootHash) && flags !== undefined && (Number(flags) & IFF_UP) !== 0;
+}
 
 /** Every bridge of a root (by alias) and its chains removed: the tests' sweep, whatever state a test left. */
 export async function removeRootNetworking(rootHash: string): Promise<void> {
@@ -65,7 +79,7 @@ export async function syncRootFirewall(ctx: EngineContext): Promise<void> {
 }
 
 /** The fixed address asked for (docker's `Address already in use` when a running container or the gateway has it), else the lowest free one. */
-async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig): Promise<{ address: string; macAddress: string; hostDevice: string }> {
+async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig, ports: readonly PublishedPort[]): Promise<{ address: string; macAddress: string; hostDevice: string }> {
   const taken = (await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } })).map((row) => row.address);
   const fixed = endpoint.IPv4Address;
   if (fixed !== "" && (fixed === network.gateway || taken.includes(fixed))) throw new BerthError("CONFLICT", "failed to set up container networking: Address already in use");
@@ -73,18 +87,24 @@ async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId
   if (address === undefined) throw new BerthError("UNAVAILABLE", `no available IPv4 addresses on network ${network.name}`);
   const aliases = endpoint.Aliases;
   const lease = { address, macAddress: macForAddress(address), hostDevice: vethDevice(network.id, containerId) };
-  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases) } });
+  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases), ports: JSON.stringify(ports) } });
   return lease;
 }
 
 /**
- * One endpoint: leased under the lock (bridge made on demand), then the veth pair and the
- * interface's address (and, for eth0, the default route).
+ * One endpoint: in one hold of the lock the bridge made on demand, the lease, the network's hosts
+ * files and the root's rules; then the veth pair and the interface's address (and, for eth0, the
+ * default route).
  */
-export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, endpoint: EndpointConfig): Promise<string> {
+export async function connectEndpoint(
+  ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, endpoint: EndpointConfig, ports: readonly PublishedPort[] = [],
+): Promise<string> {
   const lease = await withNetworkLock(ctx, async () => {
     await ensureBridge(ctx, network);
-    return leaseAddress(ctx, network, containerId, endpoint);
+    const leased = await leaseAddress(ctx, network, containerId, endpoint, ports);
+    await writeHostsFiles(ctx, [network.id]);
+    await syncRootFirewall(ctx);
+    return leased;
   });
   const prefix = parseSubnet(network.subnet).prefix;
   // Made inside the namespace with the peer put in the engine's own (the host's): no rename, no move.
@@ -116,16 +136,8 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
   let held: HeldPorts | undefined;
   try {
     held = await bindHostPorts(publishedBindings(record.config, record.hostConfig as { PortBindings: PortBindings; PublishAllPorts: boolean }));
-    for (const [index, [, endpoint]] of joins.entries()) await connectEndpoint(ctx, networks[index]!, record.row.id, paths.netns, `eth${index}`, endpoint);
-    const ports = held.ports;
-    await withNetworkLock(ctx, async () => {
-      await ctx.client.networkEndpoint.update({
-        where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: networks[0]!.id, containerId: record.row.id } },
-        data: { ports: JSON.stringify(ports) },
-      });
-      await writeHostsFiles(ctx, networks.map((network) => network.id));
-      await syncRootFirewall(ctx);
-    });
+    // The held ports are the first network's: docker publishes on the container's first endpoint.
+    for (const [index, [, endpoint]] of joins.entries()) await connectEndpoint(ctx, networks[index]!, record.row.id, paths.netns, `eth${index}`, endpoint, index === 0 ? held.ports : []);
     await handOverPorts(held, holderPidFile(paths));
   } catch (error) {
     if (held) closeServers(held.servers);

@@ -167,10 +167,6 @@ async function connectContainer(ctx: EngineContext, networkText: string, contain
     if (isLive(record.row.state)) {
       const count = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, containerId: row.id } });
       await connectEndpoint(ctx, network, row.id, containerPaths(ctx.paths, row.id).netns, `eth${count}`, endpoint);
-      await withNetworkLock(ctx, async () => {
-        await writeHostsFiles(ctx, [network.id]);
-        await syncRootFirewall(ctx);
-      });
     }
     await updateContainer(ctx, record, { networks: JSON.stringify({ ...joined, [network.name]: endpoint }) });
   });
