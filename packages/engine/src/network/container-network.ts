@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   BerthError, macForAddress, networkMode, nextFreeAddress, parseContainerNetworks, parseSubnet,
@@ -9,7 +10,7 @@ import type { ContainerRecord } from "../containers/container-store.js";
 import { writeHostsFiles } from "./hosts-files.js";
 import { createNetworkNamespace, pinNetworkNamespace } from "../containers/network-namespace.js";
 import { withLock } from "../storage/lock.js";
-import { ip, ipBatchInNamespace, setSysctl } from "./host-network.js";
+import { ip, ipBatch, ipBatchInNamespace, setSysctl } from "./host-network.js";
 import { removeFirewall, syncFirewall, type FirewallPort } from "./firewall.js";
 import { bindHostPorts, closeServers, handOverPorts, releasePorts, type HeldPorts } from "./port-holder.js";
 import { findNetwork, vethDevice, type NetworkRow } from "./network-store.js";
@@ -29,21 +30,41 @@ export const withNetworkLock = <T>(ctx: EngineContext, fn: () => Promise<T>) => 
 
 const isDefault = (network: NetworkRow) => network.name === "bridge";
 
+/** ip's errors for a device already gone. */
+const GONE = /Cannot find device|does not exist/;
+
+/** Whether the device exists and is up (its flags in sysfs: no process). */
+async function isUp(device: string): Promise<boolean | undefined> {
+  const flags = await readFile(`/sys/class/net/${device}/flags`, "utf8").catch(() => undefined);
+  return flags === undefined ? undefined : (Number.parseInt(flags, 16) & 1) === 1;
+}
+
 /**
- * The bridge device up with the gateway address, its alias naming the root (`berth-<hash>`, so a
- * sweep finds every bridge of a root); route_localnet so 127.0.0.1 can reach published ports.
+ * The bridge devices up with their gateway address, each alias naming the root (`berth-<hash>`,
+ * so a sweep finds every bridge of a root), and the veths' host ends `attach` put on their bridge:
+ * one `ip -batch` (nothing for a bridge already up); route_localnet so 127.0.0.1 can reach
+ * published ports.
  */
-export async function ensureBridge(ctx: EngineContext, network: NetworkRow): Promise<void> {
-  const prefix = parseSubnet(network.subnet).prefix;
-  await ip(["link", "add", network.device, "type", "bridge"], /File exists/);
-  await ip(["link", "set", network.device, "alias", rootAlias(ctx.paths.rootHash)]);
-  await ip(["addr", "replace", `${network.gateway}/${prefix}`, "dev", network.device]);
-  await ip(["link", "set", network.device, "up"]);
-  await setSysctl(`net.ipv4.conf.${network.device}.route_localnet`, "1");
+export async function ensureBridges(ctx: EngineContext, bridges: readonly { network: NetworkRow; attach?: string }[]): Promise<void> {
+  const commands: string[] = [];
+  for (const { network, attach } of bridges) {
+    const up = await isUp(network.device);
+    if (up !== true) {
+      if (up === undefined) commands.push(`link add ${network.device} type bridge`);
+      commands.push(
+        `link set ${network.device} alias ${rootAlias(ctx.paths.rootHash)}`,
+        `addr replace ${network.gateway}/${parseSubnet(network.subnet).prefix} dev ${network.device}`,
+        `link set ${network.device} up`,
+      );
+    }
+    if (attach !== undefined) commands.push(`link set ${attach} master ${network.device} up`);
+  }
+  await ipBatch(commands);
+  for (const { network } of bridges) await setSysctl(`net.ipv4.conf.${network.device}.route_localnet`, "1");
 }
 
 export async function removeBridge(device: string): Promise<void> {
-  await ip(["link", "del", device], /Cannot find device|does not exist/);
+  await ip(["link", "del", device], GONE);
 }
 
 export const rootAlias = (rootHash: string) => `berth-${rootHash}`;
@@ -65,7 +86,7 @@ export async function syncRootFirewall(ctx: EngineContext): Promise<void> {
 }
 
 /** The fixed address asked for (docker's `Address already in use` when a running container or the gateway has it), else the lowest free one. */
-async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig): Promise<{ address: string; macAddress: string; hostDevice: string }> {
+async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig, ports: readonly PublishedPort[] = []): Promise<{ address: string; macAddress: string; hostDevice: string }> {
   const taken = (await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } })).map((row) => row.address);
   const fixed = endpoint.IPv4Address;
   if (fixed !== "" && (fixed === network.gateway || taken.includes(fixed))) throw new BerthError("CONFLICT", "failed to set up container networking: Address already in use");
@@ -73,28 +94,31 @@ async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId
   if (address === undefined) throw new BerthError("UNAVAILABLE", `no available IPv4 addresses on network ${network.name}`);
   const aliases = endpoint.Aliases;
   const lease = { address, macAddress: macForAddress(address), hostDevice: vethDevice(network.id, containerId) };
-  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases) } });
+  await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases), ports: JSON.stringify(ports) } });
   return lease;
 }
 
+type Lease = Awaited<ReturnType<typeof leaseAddress>>;
+
 /**
- * One endpoint: leased under the lock (bridge made on demand), then the veth pair and the
- * interface's address (and, for eth0, the default route).
+ * Inside the container's namespace: the veth pair made with its peer put straight into the
+ * engine's own namespace (the host's: no rename, no move), the interface's address and, for eth0,
+ * the default route.
  */
-export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, endpoint: EndpointConfig): Promise<string> {
-  const lease = await withNetworkLock(ctx, async () => {
-    await ensureBridge(ctx, network);
-    return leaseAddress(ctx, network, containerId, endpoint);
-  });
-  const prefix = parseSubnet(network.subnet).prefix;
-  // Made inside the namespace with the peer put in the engine's own (the host's): no rename, no move.
-  await ipBatchInNamespace(handle, [
+function vethCommands(network: NetworkRow, lease: Lease, ifname: string): string[] {
+  return [
     `link add ${ifname} address ${lease.macAddress} type veth peer name ${lease.hostDevice} netns ${process.pid}`,
-    `addr add ${lease.address}/${prefix} dev ${ifname}`,
+    `addr add ${lease.address}/${parseSubnet(network.subnet).prefix} dev ${ifname}`,
     `link set ${ifname} up`,
     ...(ifname === "eth0" && !network.internal ? [`route add default via ${network.gateway}`] : []),
-  ]);
-  await ip(["link", "set", lease.hostDevice, "master", network.device, "up"]);
+  ];
+}
+
+/** One endpoint of a running container (`network connect`): the lease, the veth, its host end on the bridge. */
+export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, endpoint: EndpointConfig): Promise<string> {
+  const lease = await withNetworkLock(ctx, () => leaseAddress(ctx, network, containerId, endpoint));
+  await ipBatchInNamespace(handle, vethCommands(network, lease, ifname));
+  await withNetworkLock(ctx, () => ensureBridges(ctx, [{ network, attach: lease.hostDevice }]));
   return lease.address;
 }
 
@@ -108,23 +132,24 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
   const mode = networkMode(record.hostConfig);
   if (mode.kind === "host") return pinNetworkNamespace("/proc/self/ns/net", paths.netns);
   if (mode.kind === "container") return pinNetworkNamespace(await containerNetnsOf(ctx, mode.container), paths.netns);
-  await createNetworkNamespace(paths.netns);
-  if (mode.kind === "none") return;
-  const joins = Object.entries(parseContainerNetworks(record.row.networks, record.hostConfig));
-  if (joins.length === 0) return;
+  const joins = mode.kind === "none" ? [] : Object.entries(parseContainerNetworks(record.row.networks, record.hostConfig));
+  if (joins.length === 0) return createNetworkNamespace(paths.netns);
   const networks = await Promise.all(joins.map(([name]) => findNetwork(ctx, name)));
   let held: HeldPorts | undefined;
   try {
     held = await bindHostPorts(publishedBindings(record.config, record.hostConfig as { PortBindings: PortBindings; PublishAllPorts: boolean }));
-    for (const [index, [, endpoint]] of joins.entries()) await connectEndpoint(ctx, networks[index]!, record.row.id, paths.netns, `eth${index}`, endpoint);
     const ports = held.ports;
+    const leases = await withNetworkLock(ctx, async () => {
+      const made: Lease[] = [];
+      for (const [index, [, endpoint]] of joins.entries()) made.push(await leaseAddress(ctx, networks[index]!, record.row.id, endpoint, index === 0 ? ports : []));
+      return made;
+    });
+    // The namespace is made with its veths, addresses and route in one process (eth0 first)…
+    await createNetworkNamespace(paths.netns, leases.flatMap((lease, index) => vethCommands(networks[index]!, lease, `eth${index}`)));
+    // …and the host's side in one more: the bridges and the veths on them, the hosts files, the rules.
     await withNetworkLock(ctx, async () => {
-      await ctx.client.networkEndpoint.update({
-        where: { nodeId_networkId_containerId: { nodeId: ctx.nodeId, networkId: networks[0]!.id, containerId: record.row.id } },
-        data: { ports: JSON.stringify(ports) },
-      });
-      await writeHostsFiles(ctx, networks.map((network) => network.id));
-      await syncRootFirewall(ctx);
+      await ensureBridges(ctx, networks.map((network, index) => ({ network, attach: leases[index]!.hostDevice })));
+      await Promise.all([writeHostsFiles(ctx, networks.map((network) => network.id)), syncRootFirewall(ctx)]);
     });
     await handOverPorts(held, holderPidFile(paths));
   } catch (error) {
@@ -138,20 +163,27 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
  * veths deleted, the leases given back, an idle default bridge removed, the rules rewritten.
  */
 export async function releaseContainerNetwork(ctx: EngineContext, id: string, paths: ContainerPaths): Promise<void> {
-  await releasePorts(holderPidFile(paths));
-  const endpoints = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: id }, include: { network: true } });
+  const [, endpoints] = await Promise.all([
+    releasePorts(holderPidFile(paths)),
+    ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: id }, include: { network: true } }),
+  ]);
   if (endpoints.length === 0) return;
   await withNetworkLock(ctx, async () => {
-    for (const endpoint of endpoints) await dropEndpoint(ctx, endpoint);
-    await writeHostsFiles(ctx, endpoints.map((endpoint) => endpoint.networkId));
-    await syncRootFirewall(ctx);
+    await dropEndpoints(ctx, endpoints);
+    await Promise.all([writeHostsFiles(ctx, endpoints.map((endpoint) => endpoint.networkId)), syncRootFirewall(ctx)]);
   });
 }
 
-/** Under the lock: the veth deleted (its peer in the container goes with it), the lease given back, an idle default bridge removed. */
-export async function dropEndpoint(ctx: EngineContext, endpoint: { networkId: string; containerId: string; hostDevice: string; network: NetworkRow }): Promise<void> {
-  await ip(["link", "del", endpoint.hostDevice], /Cannot find device|does not exist/);
-  await ctx.client.networkEndpoint.deleteMany({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId, containerId: endpoint.containerId } });
-  const left = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId } });
-  if (left === 0 && isDefault(endpoint.network)) await removeBridge(endpoint.network.device);
+/**
+ * Under the lock: the leases given back, then in one `ip -batch` the veths deleted (each peer in
+ * its container goes with it) and a default bridge left idle removed.
+ */
+export async function dropEndpoints(ctx: EngineContext, endpoints: readonly { networkId: string; containerId: string; hostDevice: string; network: NetworkRow }[]): Promise<void> {
+  const commands = endpoints.map((endpoint) => `link del ${endpoint.hostDevice}`);
+  for (const endpoint of endpoints) {
+    await ctx.client.networkEndpoint.deleteMany({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId, containerId: endpoint.containerId } });
+    const left = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId } });
+    if (left === 0 && isDefault(endpoint.network)) commands.push(`link del ${endpoint.network.device}`);
+  }
+  await ipBatch(commands, GONE);
 }
