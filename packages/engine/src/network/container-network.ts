@@ -139,17 +139,17 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
   try {
     held = await bindHostPorts(publishedBindings(record.config, record.hostConfig as { PortBindings: PortBindings; PublishAllPorts: boolean }));
     const ports = held.ports;
-    const leases = await withNetworkLock(ctx, async () => {
-      const made: Lease[] = [];
-      for (const [index, [, endpoint]] of joins.entries()) made.push(await leaseAddress(ctx, networks[index]!, record.row.id, endpoint, index === 0 ? ports : []));
-      return made;
-    });
-    // The namespace is made with its veths, addresses and route in one process (eth0 first)…
-    await createNetworkNamespace(paths.netns, leases.flatMap((lease, index) => vethCommands(networks[index]!, lease, `eth${index}`)));
-    // …and the host's side in one more: the bridges and the veths on them, the hosts files, the rules.
     await withNetworkLock(ctx, async () => {
-      await ensureBridges(ctx, networks.map((network, index) => ({ network, attach: leases[index]!.hostDevice })));
-      await Promise.all([writeHostsFiles(ctx, networks.map((network) => network.id)), syncRootFirewall(ctx)]);
+      const leases: Lease[] = [];
+      for (const [index, [, endpoint]] of joins.entries()) leases.push(await leaseAddress(ctx, networks[index]!, record.row.id, endpoint, index === 0 ? ports : []));
+      // Side by side, one process or two each: the namespace made with its veths, addresses and
+      // route (eth0 first), then the bridges and the veths' host ends on them; the hosts files; the rules.
+      const veths = leases.flatMap((lease, index) => vethCommands(networks[index]!, lease, `eth${index}`));
+      await Promise.all([
+        createNetworkNamespace(paths.netns, veths).then(() => ensureBridges(ctx, networks.map((network, index) => ({ network, attach: leases[index]!.hostDevice })))),
+        writeHostsFiles(ctx, networks.map((network) => network.id)),
+        syncRootFirewall(ctx),
+      ]);
     });
     await handOverPorts(held, holderPidFile(paths));
   } catch (error) {
@@ -168,15 +168,13 @@ export async function releaseContainerNetwork(ctx: EngineContext, id: string, pa
     ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: id }, include: { network: true } }),
   ]);
   if (endpoints.length === 0) return;
-  await withNetworkLock(ctx, async () => {
-    await dropEndpoints(ctx, endpoints);
-    await Promise.all([writeHostsFiles(ctx, endpoints.map((endpoint) => endpoint.networkId)), syncRootFirewall(ctx)]);
-  });
+  await withNetworkLock(ctx, () => dropEndpoints(ctx, endpoints));
 }
 
 /**
- * Under the lock: the leases given back, then in one `ip -batch` the veths deleted (each peer in
- * its container goes with it) and a default bridge left idle removed.
+ * Under the lock: the leases given back, then side by side the hosts files, the rules and one
+ * `ip -batch` deleting the veths (each peer in its container goes with it) and a default bridge
+ * left idle.
  */
 export async function dropEndpoints(ctx: EngineContext, endpoints: readonly { networkId: string; containerId: string; hostDevice: string; network: NetworkRow }[]): Promise<void> {
   const commands = endpoints.map((endpoint) => `link del ${endpoint.hostDevice}`);
@@ -185,5 +183,6 @@ export async function dropEndpoints(ctx: EngineContext, endpoints: readonly { ne
     const left = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId } });
     if (left === 0 && isDefault(endpoint.network)) commands.push(`link del ${endpoint.network.device}`);
   }
-  await ipBatch(commands, GONE);
+  const containerIds = [...new Set(endpoints.map((endpoint) => endpoint.containerId))];
+  await Promise.all([ipBatch(commands, GONE), writeHostsFiles(ctx, endpoints.map((endpoint) => endpoint.networkId), containerIds), syncRootFirewall(ctx)]);
 }

@@ -189,11 +189,7 @@ async function disconnectContainer(ctx: EngineContext, networkText: string, cont
     const live = await ctx.client.networkEndpoint.findUnique({ where, include: { network: true } });
     if (recorded === undefined && live === null) throw conflict(`container ${row.id} is not connected to network ${network.name}`);
     if (live !== null) {
-      await withNetworkLock(ctx, async () => {
-        await dropEndpoints(ctx, [live]);
-        await writeHostsFiles(ctx, [network.id], [row.id]);
-        await syncRootFirewall(ctx);
-      });
+      await withNetworkLock(ctx, () => dropEndpoints(ctx, [live]));
     }
     await updateContainer(ctx, record, { networks: JSON.stringify(rest) });
   });
