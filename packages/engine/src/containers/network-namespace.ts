@@ -11,10 +11,12 @@ import { loadExeca } from "../host/load-execa.js";
 
 const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
 
-export async function createNetworkNamespace(handle: string): Promise<void> {
+/** A new namespace with loopback up, then `commands` (network/'s veths) run in it by the same `ip -batch`. */
+export async function createNetworkNamespace(handle: string, commands: readonly string[] = []): Promise<void> {
   await releaseNetworkNamespace(handle);
   await writeFile(handle, "", { mode: 0o444 });
-  const result = await (await loadExeca())("unshare", [`--net=${handle}`, "ip", "link", "set", "lo", "up"], { reject: false, env });
+  const input = `${["link set lo up", ...commands].join("\n")}\n`;
+  const result = await (await loadExeca())("unshare", [`--net=${handle}`, "ip", "-batch", "-"], { reject: false, env, input });
   if (result.exitCode !== 0) {
     await releaseNetworkNamespace(handle).catch(() => undefined);
     throw new BerthError("INTERNAL", `cannot create the network namespace: ${result.stderr || result.message}`);

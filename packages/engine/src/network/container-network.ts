@@ -10,7 +10,7 @@ import type { ContainerRecord } from "../containers/container-store.js";
 import { writeHostsFiles } from "./hosts-files.js";
 import { createNetworkNamespace, pinNetworkNamespace } from "../containers/network-namespace.js";
 import { withLock } from "../storage/lock.js";
-import { ip, ipBatchInNamespace, setSysctl } from "./host-network.js";
+import { ip, ipBatch, ipBatchInNamespace, setSysctl } from "./host-network.js";
 import { removeFirewall, syncFirewall, type FirewallPort } from "./firewall.js";
 import { bindHostPorts, closeServers, handOverPorts, releasePorts, type HeldPorts } from "./port-holder.js";
 import { findNetwork, vethDevice, type NetworkRow } from "./network-store.js";
@@ -24,43 +24,50 @@ import { containerNetnsOf, publishedBindings } from "./network-mode.js";
 // root's `network` lock.
 
 const NETWORK_LOCK = "network";
-const IFF_UP = 0x1;
 const holderPidFile = (paths: ContainerPaths) => join(paths.runDir, "ports.pid");
 
 export const withNetworkLock = <T>(ctx: EngineContext, fn: () => Promise<T>) => withLock(ctx.paths.locks, NETWORK_LOCK, fn);
 
 const isDefault = (network: NetworkRow) => network.name === "bridge";
 
+/** ip's errors for a device already gone. */
+const GONE = /Cannot find device|does not exist/;
+
+/** Whether the device exists and is up (its flags in sysfs: no process). */
+async function isUp(device: string): Promise<boolean | undefined> {
+  const flags = await readFile(`/sys/class/net/${device}/flags`, "utf8").catch(() => undefined);
+  return flags === undefined ? undefined : (Number.parseInt(flags, 16) & 1) === 1;
+}
+
 /**
- * The bridge device up with the gateway address, its alias naming the root (`berth-<hash>`, so a
- * sweep finds every bridge of a root); route_localnet so 127.0.0.1 can reach published ports.
+ * The bridge devices up with their gateway address, each alias naming the root (`berth-<hash>`,
+ * so a sweep finds every bridge of a root), and the veths' host ends `attach` put on their bridge:
+ * one `ip -batch` (nothing for a bridge already up); route_localnet so 127.0.0.1 can reach
+ * published ports.
  */
-export async function ensureBridge(ctx: EngineContext, network: NetworkRow): Promise<void> {
-  if (await isBridgeUp(ctx, network.device)) return;
-  const prefix = parseSubnet(network.subnet).prefix;
-  await ip(["link", "add", network.device, "type", "bridge"], /File exists/);
-  await ip(["link", "set", network.device, "alias", rootAlias(ctx.paths.rootHash)]);
-  await ip(["addr", "replace", `${network.gateway}/${prefix}`, "dev", network.device]);
-  await ip(["link", "set", network.device, "up"]);
-  await setSysctl(`net.ipv4.conf.${network.device}.route_localnet`, "1");
+export async function ensureBridges(ctx: EngineContext, bridges: readonly { network: NetworkRow; attach?: string }[]): Promise<void> {
+  const commands: string[] = [];
+  for (const { network, attach } of bridges) {
+    const up = await isUp(network.device);
+    if (up !== true) {
+      if (up === undefined) commands.push(`link add ${network.device} type bridge`);
+      commands.push(
+        `link set ${network.device} alias ${rootAlias(ctx.paths.rootHash)}`,
+        `addr replace ${network.gateway}/${parseSubnet(network.subnet).prefix} dev ${network.device}`,
+        `link set ${network.device} up`,
+      );
+    }
+    if (attach !== undefined) commands.push(`link set ${attach} master ${network.device} up`);
+  }
+  await ipBatch(commands);
+  for (const { network } of bridges) await setSysctl(`net.ipv4.conf.${network.device}.route_localnet`, "1");
 }
 
 export async function removeBridge(device: string): Promise<void> {
-  await ip(["link", "del", device], /Cannot find device|does not exist/);
+  await ip(["link", "del", device], GONE);
 }
 
 export const rootAlias = (rootHash: string) => `berth-${rootHash}`;
-
-/**
- * Whether the bridge is already made and up under this root's alias: `ensureBridge` sets it up
- * last, so its earlier steps are done. Read from sysfs, so a start on a running bridge spawns no
- * `ip` while it holds the network lock.
- */
-async function isBridgeUp(ctx: EngineContext, device: string): Promise<boolean> {
-  const read = (name: string) => readFile(`/sys/class/net/${device}/${name}`, "utf8").then((text) => text.trim(), () => undefined);
-  const [alias, flags] = await Promise.all([read("ifalias"), read("flags")]);
-  return alias === rootAlias(ctx.paths.rootHash) && flags !== undefined && (Number(flags) & IFF_UP) !== 0;
-}
 
 /** Every bridge of a root (by alias) and its chains removed: the tests' sweep, whatever state a test left. */
 export async function removeRootNetworking(rootHash: string): Promise<void> {
@@ -79,7 +86,7 @@ export async function syncRootFirewall(ctx: EngineContext): Promise<void> {
 }
 
 /** The fixed address asked for (docker's `Address already in use` when a running container or the gateway has it), else the lowest free one. */
-async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig, ports: readonly PublishedPort[]): Promise<{ address: string; macAddress: string; hostDevice: string }> {
+async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig, ports: readonly PublishedPort[] = []): Promise<{ address: string; macAddress: string; hostDevice: string }> {
   const taken = (await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } })).map((row) => row.address);
   const fixed = endpoint.IPv4Address;
   if (fixed !== "" && (fixed === network.gateway || taken.includes(fixed))) throw new BerthError("CONFLICT", "failed to set up container networking: Address already in use");
@@ -91,30 +98,33 @@ async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId
   return lease;
 }
 
+type Lease = Awaited<ReturnType<typeof leaseAddress>>;
+
 /**
- * One endpoint: in one hold of the lock the bridge made on demand, the lease, the network's hosts
- * files and the root's rules; then the veth pair and the interface's address (and, for eth0, the
- * default route).
+ * Inside the container's namespace: the veth pair made with its peer put straight into the
+ * engine's own namespace (the host's: no rename, no move), the interface's address and, for eth0,
+ * the default route.
  */
-export async function connectEndpoint(
-  ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, endpoint: EndpointConfig, ports: readonly PublishedPort[] = [],
-): Promise<string> {
-  const lease = await withNetworkLock(ctx, async () => {
-    await ensureBridge(ctx, network);
-    const leased = await leaseAddress(ctx, network, containerId, endpoint, ports);
-    await writeHostsFiles(ctx, [network.id]);
-    await syncRootFirewall(ctx);
-    return leased;
-  });
-  const prefix = parseSubnet(network.subnet).prefix;
-  // Made inside the namespace with the peer put in the engine's own (the host's): no rename, no move.
-  await ipBatchInNamespace(handle, [
+function vethCommands(network: NetworkRow, lease: Lease, ifname: string): string[] {
+  return [
     `link add ${ifname} address ${lease.macAddress} type veth peer name ${lease.hostDevice} netns ${process.pid}`,
-    `addr add ${lease.address}/${prefix} dev ${ifname}`,
+    `addr add ${lease.address}/${parseSubnet(network.subnet).prefix} dev ${ifname}`,
     `link set ${ifname} up`,
     ...(ifname === "eth0" && !network.internal ? [`route add default via ${network.gateway}`] : []),
-  ]);
-  await ip(["link", "set", lease.hostDevice, "master", network.device, "up"]);
+  ];
+}
+
+/**
+ * One endpoint of a running container (`network connect`): the lease, the veth, its host end on
+ * the bridge, then the network's hosts files and the root's rules.
+ */
+export async function connectEndpoint(ctx: EngineContext, network: NetworkRow, containerId: string, handle: string, ifname: string, endpoint: EndpointConfig): Promise<string> {
+  const lease = await withNetworkLock(ctx, () => leaseAddress(ctx, network, containerId, endpoint));
+  await ipBatchInNamespace(handle, vethCommands(network, lease, ifname));
+  await withNetworkLock(ctx, async () => {
+    await ensureBridges(ctx, [{ network, attach: lease.hostDevice }]);
+    await Promise.all([writeHostsFiles(ctx, [network.id]), syncRootFirewall(ctx)]);
+  });
   return lease.address;
 }
 
@@ -128,16 +138,25 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
   const mode = networkMode(record.hostConfig);
   if (mode.kind === "host") return pinNetworkNamespace("/proc/self/ns/net", paths.netns);
   if (mode.kind === "container") return pinNetworkNamespace(await containerNetnsOf(ctx, mode.container), paths.netns);
-  await createNetworkNamespace(paths.netns);
-  if (mode.kind === "none") return;
-  const joins = Object.entries(parseContainerNetworks(record.row.networks, record.hostConfig));
-  if (joins.length === 0) return;
+  const joins = mode.kind === "none" ? [] : Object.entries(parseContainerNetworks(record.row.networks, record.hostConfig));
+  if (joins.length === 0) return createNetworkNamespace(paths.netns);
   const networks = await Promise.all(joins.map(([name]) => findNetwork(ctx, name)));
   let held: HeldPorts | undefined;
   try {
     held = await bindHostPorts(publishedBindings(record.config, record.hostConfig as { PortBindings: PortBindings; PublishAllPorts: boolean }));
-    // The held ports are the first network's: docker publishes on the container's first endpoint.
-    for (const [index, [, endpoint]] of joins.entries()) await connectEndpoint(ctx, networks[index]!, record.row.id, paths.netns, `eth${index}`, endpoint, index === 0 ? held.ports : []);
+    const ports = held.ports;
+    await withNetworkLock(ctx, async () => {
+      const leases: Lease[] = [];
+      for (const [index, [, endpoint]] of joins.entries()) leases.push(await leaseAddress(ctx, networks[index]!, record.row.id, endpoint, index === 0 ? ports : []));
+      // Side by side, one process or two each: the namespace made with its veths, addresses and
+      // route (eth0 first), then the bridges and the veths' host ends on them; the hosts files; the rules.
+      const veths = leases.flatMap((lease, index) => vethCommands(networks[index]!, lease, `eth${index}`));
+      await Promise.all([
+        createNetworkNamespace(paths.netns, veths).then(() => ensureBridges(ctx, networks.map((network, index) => ({ network, attach: leases[index]!.hostDevice })))),
+        writeHostsFiles(ctx, networks.map((network) => network.id)),
+        syncRootFirewall(ctx),
+      ]);
+    });
     await handOverPorts(held, holderPidFile(paths));
   } catch (error) {
     if (held) closeServers(held.servers);
@@ -150,20 +169,26 @@ export async function setUpContainerNetwork(ctx: EngineContext, record: Containe
  * veths deleted, the leases given back, an idle default bridge removed, the rules rewritten.
  */
 export async function releaseContainerNetwork(ctx: EngineContext, id: string, paths: ContainerPaths): Promise<void> {
-  await releasePorts(holderPidFile(paths));
-  const endpoints = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: id }, include: { network: true } });
+  const [, endpoints] = await Promise.all([
+    releasePorts(holderPidFile(paths)),
+    ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, containerId: id }, include: { network: true } }),
+  ]);
   if (endpoints.length === 0) return;
-  await withNetworkLock(ctx, async () => {
-    for (const endpoint of endpoints) await dropEndpoint(ctx, endpoint);
-    await writeHostsFiles(ctx, endpoints.map((endpoint) => endpoint.networkId));
-    await syncRootFirewall(ctx);
-  });
+  await withNetworkLock(ctx, () => dropEndpoints(ctx, endpoints));
 }
 
-/** Under the lock: the veth deleted (its peer in the container goes with it), the lease given back, an idle default bridge removed. */
-export async function dropEndpoint(ctx: EngineContext, endpoint: { networkId: string; containerId: string; hostDevice: string; network: NetworkRow }): Promise<void> {
-  await ip(["link", "del", endpoint.hostDevice], /Cannot find device|does not exist/);
-  await ctx.client.networkEndpoint.deleteMany({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId, containerId: endpoint.containerId } });
-  const left = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId } });
-  if (left === 0 && isDefault(endpoint.network)) await removeBridge(endpoint.network.device);
+/**
+ * Under the lock: the leases given back, then side by side the hosts files, the rules and one
+ * `ip -batch` deleting the veths (each peer in its container goes with it) and a default bridge
+ * left idle.
+ */
+export async function dropEndpoints(ctx: EngineContext, endpoints: readonly { networkId: string; containerId: string; hostDevice: string; network: NetworkRow }[]): Promise<void> {
+  const commands = endpoints.map((endpoint) => `link del ${endpoint.hostDevice}`);
+  for (const endpoint of endpoints) {
+    await ctx.client.networkEndpoint.deleteMany({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId, containerId: endpoint.containerId } });
+    const left = await ctx.client.networkEndpoint.count({ where: { nodeId: ctx.nodeId, networkId: endpoint.networkId } });
+    if (left === 0 && isDefault(endpoint.network)) commands.push(`link del ${endpoint.network.device}`);
+  }
+  const containerIds = [...new Set(endpoints.map((endpoint) => endpoint.containerId))];
+  await Promise.all([ipBatch(commands, GONE), writeHostsFiles(ctx, endpoints.map((endpoint) => endpoint.networkId), containerIds), syncRootFirewall(ctx)]);
 }

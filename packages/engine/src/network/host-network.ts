@@ -3,7 +3,7 @@ import { BerthError } from "@berth/core";
 import { loadExeca } from "../host/load-execa.js";
 
 // The host side of networking through its own tools: `ip` (iproute2) for devices, addresses and
-// routes, `iptables-restore`/`iptables` for berth's chains, /proc/sys for the sysctls berth needs.
+// routes, `iptables-save`/`iptables-restore` for berth's chains, /proc/sys for the sysctls berth needs.
 
 const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
 
@@ -21,6 +21,19 @@ export async function ip(args: readonly string[], tolerate?: RegExp): Promise<st
   return result.stdout;
 }
 
+/**
+ * `ip -batch -` on the host: one process for many commands. With `tolerate`, ip goes on past a
+ * failed command (`-force`) and only errors that all match it are accepted.
+ */
+export async function ipBatch(commands: readonly string[], tolerate?: RegExp): Promise<void> {
+  if (commands.length === 0) return;
+  const result = await run("ip", [...(tolerate ? ["-force"] : []), "-batch", "-"], `${commands.join("\n")}\n`);
+  const errors = result.stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !/^Command failed /.test(line));
+  if (result.exitCode !== 0 && (tolerate === undefined || errors.length === 0 || !errors.every((line) => tolerate.test(line)))) {
+    throw new BerthError("INTERNAL", `ip: ${errors.join("; ") || result.stderr.trim()}`);
+  }
+}
+
 /** `ip -batch -` in the network namespace pinned at `handle` (one process for many commands). */
 export async function ipBatchInNamespace(handle: string, commands: readonly string[]): Promise<void> {
   const result = await run("nsenter", [`--net=${handle}`, "ip", "-batch", "-"], `${commands.join("\n")}\n`);
@@ -33,9 +46,11 @@ export async function iptablesRestore(text: string): Promise<void> {
   if (result.exitCode !== 0) throw new BerthError("INTERNAL", `iptables-restore: ${result.stderr.trim()}`);
 }
 
-/** `iptables -w ARGS`: exit code and stderr, for checks (-C) and deletions that may find nothing. */
-export async function iptables(args: readonly string[]): Promise<{ exitCode: number; stderr: string; stdout: string }> {
-  return run("iptables", ["-w", ...args]);
+/** `iptables-save`: the whole IPv4 ruleset as text, one check of what exists. */
+export async function iptablesSave(): Promise<string> {
+  const result = await run("iptables-save", []);
+  if (result.exitCode !== 0) throw new BerthError("INTERNAL", `iptables-save: ${result.stderr.trim()}`);
+  return result.stdout;
 }
 
 export async function setSysctl(key: string, value: string): Promise<void> {

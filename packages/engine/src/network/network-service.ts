@@ -9,7 +9,7 @@ import { containerPaths } from "../containers/container-paths.js";
 import { withContainerLock } from "../containers/container-cleanup.js";
 import { findContainer, loadContainer, noSuchContainer, updateContainer } from "../containers/container-store.js";
 import { endpointNetwork } from "./network-mode.js";
-import { connectEndpoint, dropEndpoint, ensureBridge, removeBridge, syncRootFirewall, withNetworkLock } from "./container-network.js";
+import { connectEndpoint, dropEndpoints, ensureBridges, removeBridge, syncRootFirewall, withNetworkLock } from "./container-network.js";
 import { writeHostsFiles } from "./hosts-files.js";
 import { DEFAULT_NETWORK, bridgeDevice, chooseSubnet, defaultNetwork, findNetwork, type NetworkRow } from "./network-store.js";
 
@@ -47,7 +47,7 @@ async function createNetwork(ctx: EngineContext, options: NetworkCreateOptions):
       },
     });
     try {
-      await ensureBridge(ctx, created);
+      await ensureBridges(ctx, [{ network: created }]);
       await syncRootFirewall(ctx);
     } catch (error) {
       await removeBridge(created.device);
@@ -185,11 +185,7 @@ async function disconnectContainer(ctx: EngineContext, networkText: string, cont
     const live = await ctx.client.networkEndpoint.findUnique({ where, include: { network: true } });
     if (recorded === undefined && live === null) throw conflict(`container ${row.id} is not connected to network ${network.name}`);
     if (live !== null) {
-      await withNetworkLock(ctx, async () => {
-        await dropEndpoint(ctx, live);
-        await writeHostsFiles(ctx, [network.id], [row.id]);
-        await syncRootFirewall(ctx);
-      });
+      await withNetworkLock(ctx, () => dropEndpoints(ctx, [live]));
     }
     await updateContainer(ctx, record, { networks: JSON.stringify(rest) });
   });
