@@ -9,8 +9,8 @@
 #     of the per-container monitor (berth-init monitor, containerd-shim, conmon: the parent of
 #     each container's PID 1) with BENCH_IDLE (default 5) idle `sleep` containers; (e) `ps -a`
 #     with BENCH_CONTAINERS (default 200) created containers, hyperfine.
-# docker and podman run every container with `--network none`; berth's containers get their own
-# loopback-only namespace. Nothing is pulled. See lib.sh for the environment it honours;
+# Every tool runs every container with `--network none` (a loopback-only namespace; bench/network.sh
+# times berth's bridge). Nothing is pulled. See lib.sh for the environment it honours;
 # BENCH_LIST_RUNS / BENCH_LIST_ROUNDS as in images-list.sh, BENCH_CYCLES (default 5) cycles of (b),
 # BENCH_BURST_ROUNDS (default 3) bursts. Progress goes to stderr.
 . "$(dirname "$0")/lib.sh"
@@ -58,8 +58,8 @@ tool_cmd() {
     podman) printf '%s' "$PODMAN" ;;
   esac
 }
-# run_flags TOOL: what every container of the tool gets (no network for docker and podman)
-run_flags() { [[ "$1" == berth ]] || printf -- '--network none'; }
+# run_flags TOOL: what every container of every tool gets: no network, only its own loopback
+run_flags() { printf -- '--network none'; }
 TOOLS=(berth docker podman)
 # tool TOOL ARGS...: run the tool's CLI
 tool() {
@@ -90,7 +90,7 @@ EOF
 
 log "timing (a): run --rm busybox true"
 hyperfine_rounds "$T/run.json" \
-  "berth run --rm busybox true" "$(tool_cmd berth) run --rm busybox true" \
+  "berth run --rm --network none busybox true" "$(tool_cmd berth) run --rm --network none busybox true" \
   "docker run --rm --network none busybox true" "$(tool_cmd docker) run --rm --network none busybox true" \
   "podman run --rm --network none busybox true" "$(tool_cmd podman) run --rm --network none busybox true" \
   "raw floor (overlay + unshare + chroot true)" "sh $F/run.sh"
@@ -240,7 +240,7 @@ ps_table() {
   done < <(jq -r '.[] | [.command, .median, .min, .max] | @tsv' "$T/ps.json")
 }
 
-berth_run="$(median_of "$T/run.json" "berth run --rm busybox true")"
+berth_run="$(median_of "$T/run.json" "berth run --rm --network none busybox true")"
 docker_run="$(median_of "$T/run.json" "docker run --rm --network none busybox true")"
 podman_run="$(median_of "$T/run.json" "podman run --rm --network none busybox true")"
 floor_run="$(median_of "$T/run.json" "raw floor (overlay + unshare + chroot true)")"
@@ -250,7 +250,7 @@ cat <<EOF
 
 hyperfine $(hyperfine --version | awk '{ print $2 }'): $LIST_RUNS runs per command in $LIST_ROUNDS rounds of \`--warmup 2 --runs $((LIST_RUNS / LIST_ROUNDS))\`, the command
 order rotated each round; medians over all runs; output discarded. Docker $(docker version -f '{{.Server.Version}}') ($DOCKERD_STORAGE_DRIVER), $(podman --version) (runc), ${berth_note}, SQLite.
-docker and podman containers run with \`--network none\`; berth's get their own loopback-only network namespace.
+Every container of every tool runs with \`--network none\` (its own loopback only).
 Machine: $(machine_note).
 At start: ${load_before}; at end: $(load_note).
 
