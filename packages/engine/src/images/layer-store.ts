@@ -7,7 +7,8 @@ import { BerthError, chainIds } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { applyLayerTar } from "../layers/tar-apply.js";
 import { createLayerLink, layerDiffDir, layerDir } from "../layers/layer-dirs.js";
-import { openSplitTar, SplitRecorder, type LayerTar } from "../layers/tar-split.js";
+import { SplitRecorder } from "../layers/tar-split.js";
+import { openSplitTar, type LayerTar } from "../layers/tar-split-assemble.js";
 import { formatSha256 } from "../storage/sha256.js";
 import { commitStaged, createStagingDir, pathExists, syncFilesystem } from "../storage/staging.js";
 
@@ -60,7 +61,7 @@ export async function stageLayer(
     await mkdir(join(stagingDir, "diff"), { mode: 0o755 });
     const tarPath = join(stagingDir, "layer.tar");
     if (options.tarFile) {
-      const split = new SplitRecorder(join(stagingDir, SPLIT_NAME));
+      const split = new SplitRecorder(join(stagingDir, SPLIT_NAME), join(stagingDir, "diff"));
       let result;
       try {
         result = await applyLayerTar(tar, join(stagingDir, "diff"), { split });
