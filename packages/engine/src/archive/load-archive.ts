@@ -7,7 +7,7 @@ import { commitLayerChain, discardStagedLayers, stageLayer, syncStagedLayers, ty
 import { imageStoreLock } from "../images/store-lock.js";
 import { detectCompression, openDecompressed } from "../layers/decompress.js";
 import { withLock } from "../storage/lock.js";
-import { createStagingDir, sweepStaging, syncFilesystem } from "../storage/staging.js";
+import { createStagingDir, sweepStaging } from "../storage/staging.js";
 import { indexArchiveFile, invalidArchive, readArchiveBytes, readArchiveFile, unpackArchiveStream, type ArchiveFile, type ArchiveIndex } from "./archive-index.js";
 import { readArchiveImages, type ArchiveImage } from "./archive-manifest.js";
 
@@ -27,9 +27,7 @@ export async function loadImages(ctx: EngineContext, source: ByteSource, options
     const images = await readArchiveImages(archive.index);
     if (images.length === 0) throw invalidArchive("it holds no image");
     const prepared: PreparedImage[] = [];
-    const flusher = earlyFlusher(ctx, archive);
-    for (const image of images) prepared.push(await prepareImage(ctx, image, staged, archive.read, flusher.layerStaged));
-    await flusher.done();
+    for (const image of images) prepared.push(await prepareImage(ctx, image, staged, archive.read));
     await removeStagedArchiveLayers(prepared, dir);
     const result: ImageLoadResult = { messages: [], imageIds: [] };
     await syncStagedLayers(ctx, [...staged.values()]);
@@ -64,29 +62,8 @@ async function imageExists(ctx: EngineContext, id: string): Promise<boolean> {
   return (await ctx.client.image.count({ where: { nodeId: ctx.nodeId, id } })) > 0;
 }
 
-/**
- * While later layers are extracted, the ones staged so far are flushed (`sync -f` in the
- * background, one at a time), so the syncfs before the commit has little left to write. Not
- * when the archive was unpacked into staging: those copies are removed before that syncfs,
- * never written.
- */
-function earlyFlusher(ctx: EngineContext, archive: OpenedArchive) {
-  let flushing: Promise<void> | undefined;
-  return {
-    layerStaged() {
-      if (!archive.isInPlace || flushing) return;
-      flushing = syncFilesystem(ctx.paths.tmp)
-        .catch(() => undefined) // the final syncfs is the one that counts
-        .finally(() => (flushing = undefined));
-    },
-    done: async () => flushing,
-  };
-}
-
 interface OpenedArchive {
   index: ArchiveIndex;
-  /** Read where it lies (a plain file), not unpacked into staging. */
-  isInPlace: boolean;
   /** Streams a layer's bytes, reporting progress when they are read from the source itself. */
   read(file: ArchiveFile): AsyncIterable<Uint8Array>;
 }
@@ -105,7 +82,6 @@ async function openArchive(source: ByteSource, dir: string, options: ImageLoadOp
       let consumed = 0;
       return {
         index: await indexArchiveFile(source.path),
-        isInPlace: true,
         read(file) {
           const base = consumed;
           consumed += file.size;
@@ -116,7 +92,7 @@ async function openArchive(source: ByteSource, dir: string, options: ImageLoadOp
   }
   const opened = await openByteSource(source);
   const index = await unpackArchiveStream((await openDecompressed(countBytes(opened.stream, report(opened.total)))).stream, dir);
-  return { index, isInPlace: false, read: readArchiveFile };
+  return { index, read: readArchiveFile };
 }
 
 /** The size of a regular file that is not compressed, else undefined. */
@@ -160,7 +136,6 @@ async function prepareImage(
   image: ArchiveImage,
   staged: Map<string, StagedLayer>,
   read: OpenedArchive["read"],
-  onStaged: () => void,
 ): Promise<PreparedImage> {
   const configBytes = new Uint8Array(await readArchiveBytes(image.config));
   const config = parseImageConfig(configBytes);
@@ -191,7 +166,6 @@ async function prepareImage(
       continue;
     }
     chain.push({ diffId, staged: await stage() });
-    onStaged();
     layerFiles.push({ path: file.path, isNeeded: false });
   }
   return { configBytes, config, chain, tags: image.tags, layerFiles, ...(image.parentId ? { parentId: image.parentId } : {}) };
