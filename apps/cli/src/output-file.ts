@@ -28,25 +28,39 @@ export async function writeOutput(ctx: CommandContext, path: string | undefined,
   else await writeFileAtomically(path, data);
 }
 
+/** Bytes written between two early flushes of the output file. */
+const FLUSH_EVERY = 64 << 20;
+
 /**
  * Write beside the target, fsync, then rename: a failed save never leaves a partial file. Each
- * chunk is written while the next one is produced (read from the store), not after.
+ * chunk is written while the next one is produced (read from the store), not after, and what is
+ * written is flushed to the disk meanwhile (one fdatasync at a time), so the final fsync has
+ * little left to write.
  */
 async function writeFileAtomically(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.berth-${randomBytes(6).toString("hex")}`);
   const file = await open(temporary, "wx", 0o644);
   let writing: Promise<void> = Promise.resolve();
+  let flushing: Promise<void> | undefined;
+  let unflushed = 0;
   try {
     for await (const chunk of data) {
       await writing;
+      if (unflushed >= FLUSH_EVERY && flushing === undefined) {
+        unflushed = 0;
+        flushing = file.datasync().finally(() => (flushing = undefined));
+      }
       writing = file.writeFile(chunk); // at the file's position, however many write(2)s it takes
+      unflushed += chunk.length;
     }
     await writing;
+    await flushing;
     await file.sync();
     await file.close();
     await rename(temporary, path);
   } catch (error) {
     await writing.catch(() => {});
+    await flushing?.catch(() => {});
     await file.close().catch(() => {});
     await rm(temporary, { force: true });
     throw error;

@@ -1,13 +1,10 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { dockerArchiveManifestSchema, ociIndexSchema, ociManifestSchema, parseReference } from "@berth/core";
-import { invalidArchive, resolveInArchive } from "./archive-staging.js";
+import { invalidArchive, readArchiveBytes, type ArchiveFile, type ArchiveIndex } from "./archive-index.js";
 
 /** One image of an archive: where its config and layers are, and the names it brings. */
 export interface ArchiveImage {
-  configPath: string;
-  layerPaths: string[];
+  config: ArchiveFile;
+  layers: ArchiveFile[];
   /** Canonical names with tags. */
   tags: string[];
   parentId?: string;
@@ -17,38 +14,38 @@ export interface ArchiveImage {
  * Read what an unpacked archive holds: manifest.json (docker's layouts, old and 25+) when
  * present, else an OCI layout's index.json with names from its annotations.
  */
-export async function readArchiveImages(dir: string): Promise<ArchiveImage[]> {
-  if (existsSync(join(dir, "manifest.json"))) {
-    const parsed = dockerArchiveManifestSchema.safeParse(await readJson(dir, "manifest.json"));
+export async function readArchiveImages(index: ArchiveIndex): Promise<ArchiveImage[]> {
+  if (index.has("manifest.json")) {
+    const parsed = dockerArchiveManifestSchema.safeParse(await readJson(index, "manifest.json"));
     if (!parsed.success) throw invalidArchive(`manifest.json: ${parsed.error.issues[0]?.message}`);
     const images: ArchiveImage[] = [];
     for (const entry of parsed.data) {
       images.push({
-        configPath: await resolveInArchive(dir, entry.Config),
-        layerPaths: await Promise.all(entry.Layers.map((layer) => resolveInArchive(dir, layer))),
+        config: index.resolve(entry.Config),
+        layers: entry.Layers.map((layer) => index.resolve(layer)),
         tags: (entry.RepoTags ?? []).map(tagOf),
         ...(entry.Parent ? { parentId: entry.Parent } : {}),
       });
     }
     return images;
   }
-  if (existsSync(join(dir, "index.json"))) return readOciLayout(dir);
+  if (index.has("index.json")) return readOciLayout(index);
   throw invalidArchive("neither manifest.json nor index.json found");
 }
 
-async function readOciLayout(dir: string): Promise<ArchiveImage[]> {
-  const index = ociIndexSchema.safeParse(await readJson(dir, "index.json"));
+async function readOciLayout(archive: ArchiveIndex): Promise<ArchiveImage[]> {
+  const index = ociIndexSchema.safeParse(await readJson(archive, "index.json"));
   if (!index.success) throw invalidArchive(`index.json: ${index.error.issues[0]?.message}`);
   const byManifest = new Map<string, ArchiveImage>();
   for (const descriptor of index.data.manifests) {
-    const manifestPath = await resolveInArchive(dir, blobName(descriptor.digest));
+    const manifestFile = archive.resolve(blobName(descriptor.digest));
     let image = byManifest.get(descriptor.digest);
     if (!image) {
-      const manifest = ociManifestSchema.safeParse(JSON.parse(await readFile(manifestPath, "utf8")));
+      const manifest = ociManifestSchema.safeParse(JSON.parse((await readArchiveBytes(manifestFile)).toString("utf8")));
       if (!manifest.success) throw invalidArchive(`manifest ${descriptor.digest}: ${manifest.error.issues[0]?.message}`);
       image = {
-        configPath: await resolveInArchive(dir, blobName(manifest.data.config.digest)),
-        layerPaths: await Promise.all(manifest.data.layers.map((layer) => resolveInArchive(dir, blobName(layer.digest)))),
+        config: archive.resolve(blobName(manifest.data.config.digest)),
+        layers: manifest.data.layers.map((layer) => archive.resolve(blobName(layer.digest))),
         tags: [],
       };
       byManifest.set(descriptor.digest, image);
@@ -87,9 +84,10 @@ function tagOf(text: string): string {
   return ref.canonical;
 }
 
-async function readJson(dir: string, name: string): Promise<unknown> {
+async function readJson(index: ArchiveIndex, name: string): Promise<unknown> {
+  const bytes = await readArchiveBytes(index.resolve(name));
   try {
-    return JSON.parse(await readFile(join(dir, name), "utf8"));
+    return JSON.parse(bytes.toString("utf8"));
   } catch (error) {
     throw invalidArchive(`${name} is not valid JSON: ${(error as Error).message}`);
   }

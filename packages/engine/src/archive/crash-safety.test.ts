@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BerthService } from "@berth/core";
 import { resolveRootPaths } from "../config/paths.js";
-import { openSplitTar } from "../layers/tar-split.js";
+import { openSplitTar } from "../layers/tar-split-assemble.js";
 import { createEngine } from "../create-engine.js";
 import { builtEngineUrl, killChild, startEngineChild, type ChildJob, type EngineChild } from "../test-support/engine-child.js";
 import { chainIdsOf, hexOf, legacyArchive, makeImage, sha256, type BuiltImage } from "../test-support/image-archive.js";

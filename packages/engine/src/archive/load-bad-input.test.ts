@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileLayer, legacyArchive, legacyArchiveEntries, makeImage, ociArchiveEntries, type BuiltImage } from "../test-support/image-archive.js";
+import { loadArchiveFile } from "../test-support/image-fixtures.js";
 import { expectCanaryNowhere, expectRefusedCleanly } from "../test-support/refusal.js";
 import { createSandboxedRoot, type SandboxedRoot } from "../test-support/sandboxed-root.js";
 import { expectConsistentStore } from "../test-support/store-invariants.js";
@@ -33,10 +34,11 @@ describe("load refuses bad archives cleanly", () => {
     await expectRefusedCleanly(box, load(garbage), { code: "DATA_CORRUPTED", message: /invalid image archive: .*invalid tar/i });
   });
 
-  it("refuses a truncated archive, plain or gzip-compressed", async () => {
+  it("refuses a truncated archive, plain or gzip-compressed, streamed or read in place from a file", async () => {
     const archive = await legacyArchive([{ image, repoTags: ["localhost/cut:1"] }]);
     const cut = archive.subarray(0, Math.floor(archive.length * 0.6));
     await expectRefusedCleanly(box, load(cut), { code: "DATA_CORRUPTED", message: /invalid image archive: unexpected end/ });
+    await expectRefusedCleanly(box, () => loadArchiveFile(box.engine, cut), { code: "DATA_CORRUPTED", message: /invalid image archive: unexpected end/ });
     const zipped = gzipSync(archive);
     await expectRefusedCleanly(box, load(zipped.subarray(0, zipped.length - 100)), { code: "DATA_CORRUPTED", message: /unexpected end|truncated|gzip/i });
   });
@@ -64,7 +66,9 @@ describe("load refuses bad archives cleanly", () => {
       ],
     ];
     for (const entries of attempts) {
-      await expectRefusedCleanly(box, load(await tarOf([...entries, ...good])), { code: "DATA_CORRUPTED", message: /outside the archive|symlink/ });
+      const archive = await tarOf([...entries, ...good]);
+      await expectRefusedCleanly(box, load(archive), { code: "DATA_CORRUPTED", message: /outside the archive|symlink/ });
+      await expectRefusedCleanly(box, () => loadArchiveFile(box.engine, archive), { code: "DATA_CORRUPTED", message: /outside the archive|symlink/ });
     }
   });
 

@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chainIdsOf, fileLayer, hexOf, legacyArchive, makeImage, ociArchive, ociArchiveEntries, sha256 } from "../test-support/image-archive.js";
-import { loadArchive } from "../test-support/image-fixtures.js";
+import { loadArchive, loadArchiveFile } from "../test-support/image-fixtures.js";
 import { expectConsistentStore } from "../test-support/store-invariants.js";
 import { buildTar } from "../test-support/tar-builder.js";
 import { createTempRoot, type TempRoot } from "../test-support/temp-root.js";
@@ -19,10 +19,16 @@ describe("load layouts", () => {
 
   const same = async () => fileLayer("twice", "same bytes\n");
 
-  it("loads docker 20.10's layout, a repeated layer being a symlink to the first layer.tar", async () => {
+  // A file is read in place (layers applied from where they lie), a stream is unpacked first.
+  const sources = [
+    ["stream", loadArchive],
+    ["file", loadArchiveFile],
+  ] as const;
+
+  it.each(sources)("loads docker 20.10's layout, a repeated layer being a symlink to the first layer.tar (from a %s)", async (_, load) => {
     const image = makeImage({ layers: [await fileLayer("a/b", "base\n"), await same(), await same()] });
     const archive = await legacyArchive([{ image, repoTags: ["localhost/legacy:1"] }]);
-    const result = await loadArchive(temp.engine, archive);
+    const result = await load(temp.engine, archive);
     expect(result).toEqual({ messages: ["Loaded image: localhost/legacy:1"], imageIds: [image.id] });
     expect((await temp.engine.images.inspect("localhost/legacy:1")).RootFS).toEqual({ Type: "layers", Layers: image.diffIds });
     const store = await expectConsistentStore(temp.engine, temp.root);
@@ -31,13 +37,13 @@ describe("load layouts", () => {
     expect(store.splits).toHaveLength(3);
   });
 
-  it("keeps a layer that overwrites its own file as a whole tar blob, and saves every layer tar back byte for byte", async () => {
+  it.each(sources)("keeps a layer that overwrites its own file as a whole tar blob, and saves every layer tar back byte for byte (from a %s)", async (_, load) => {
     const overwriting = await buildTar([
       { name: "f", content: "first" },
       { name: "f", content: "second" },
     ]);
     const image = makeImage({ layers: [await fileLayer("a/b", "base\n"), overwriting] });
-    await loadArchive(temp.engine, await legacyArchive([{ image, repoTags: ["localhost/split:1"] }]));
+    await load(temp.engine, await legacyArchive([{ image, repoTags: ["localhost/split:1"] }]));
     const store = await expectConsistentStore(temp.engine, temp.root);
     expect(store.splits).toEqual([hexOf(chainIdsOf(image.diffIds)[0]!)]);
     expect(store.blobs).toEqual([image.id, image.diffIds[1]!].sort());

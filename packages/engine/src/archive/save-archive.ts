@@ -3,7 +3,7 @@ import type { EngineContext } from "../engine-context.js";
 import { readImageConfig } from "../images/image-config.js";
 import { openLayerTar } from "../images/layer-store.js";
 import { BLOCK, encodeHeader } from "../layers/tar-format.js";
-import type { LayerTar } from "../layers/tar-split.js";
+import type { LayerTar } from "../layers/tar-split-assemble.js";
 import { planSaveArchive, type SavedImage } from "./save-plan.js";
 import { resolveSaveTargets } from "./save-targets.js";
 

@@ -1,11 +1,15 @@
-import { createWriteStream } from "node:fs";
-import { link, mkdir, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { BerthError, chainIds } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { applyLayerTar } from "../layers/tar-apply.js";
 import { createLayerLink, layerDiffDir, layerDir } from "../layers/layer-dirs.js";
-import { openSplitTar, SplitRecorder, type LayerTar } from "../layers/tar-split.js";
+import { SplitRecorder } from "../layers/tar-split.js";
+import { openSplitTar, type LayerTar } from "../layers/tar-split-assemble.js";
+import { formatSha256 } from "../storage/sha256.js";
 import { commitStaged, createStagingDir, pathExists, syncFilesystem } from "../storage/staging.js";
 
 /** A split record in a layer's dir (tar-split.ts): its tar is reassembled from it and diff/. */
@@ -32,25 +36,32 @@ export interface StoredLayer {
   size: number;
 }
 
+/** Where an uncompressed layer tar lies: `size` bytes at `offset` of `path` (an image archive). */
+export interface TarFileRange {
+  path: string;
+  offset: number;
+  size: number;
+}
+
 /**
  * Extract an uncompressed layer tar into a fresh staging dir, keeping what save needs to write
  * the exact tar bytes back (so diff_ids and image IDs survive a save/load round trip). When the
- * bytes already sit in a file (an unpacked archive), give it as tarFile: the layer then keeps
+ * bytes already sit in a file (an image archive), give where as tarFile: the layer then keeps
  * only a split record beside diff/ (tar-split.ts), or, when the tar replaces its own content
- * (the record cannot serve), a hard link to that file as layer.tar. A stream is copied to
+ * (the record cannot serve), a copy of those bytes as layer.tar. A stream is copied to
  * layer.tar as it is extracted.
  */
 export async function stageLayer(
   ctx: EngineContext,
   tar: AsyncIterable<Uint8Array>,
-  options: { tarFile?: string } = {},
+  options: { tarFile?: TarFileRange } = {},
 ): Promise<StagedLayer> {
   const stagingDir = await createStagingDir(ctx.paths.root, "layer");
   try {
     await mkdir(join(stagingDir, "diff"), { mode: 0o755 });
     const tarPath = join(stagingDir, "layer.tar");
     if (options.tarFile) {
-      const split = new SplitRecorder(join(stagingDir, SPLIT_NAME));
+      const split = new SplitRecorder(join(stagingDir, SPLIT_NAME), join(stagingDir, "diff"));
       let result;
       try {
         result = await applyLayerTar(tar, join(stagingDir, "diff"), { split });
@@ -61,7 +72,7 @@ export async function stageLayer(
       }
       if (split.isAbandoned) {
         await rm(join(stagingDir, SPLIT_NAME));
-        await link(options.tarFile, tarPath);
+        await copyTarFile(options.tarFile, tarPath, result.diffId);
       }
       return { diffId: result.diffId, size: result.contentSize, stagingDir };
     }
@@ -73,6 +84,20 @@ export async function stageLayer(
     await rm(stagingDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The rare abandoned record: the tar is copied out of the archive, checked against what was applied. */
+async function copyTarFile(file: TarFileRange, target: string, diffId: string): Promise<void> {
+  const hash = createHash("sha256");
+  const source = createReadStream(file.path, { start: file.offset, end: file.offset + file.size - 1, highWaterMark: 1 << 20 });
+  const hashed = async function* (chunks: AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  };
+  await pipeline(source, hashed, createWriteStream(target, { flags: "wx" }));
+  if (formatSha256(hash) !== diffId) throw new BerthError("DATA_CORRUPTED", `layer ${diffId} changed in its archive while it was loaded`);
 }
 
 async function* teeToFile(source: AsyncIterable<Uint8Array>, file: NodeJS.WritableStream): AsyncIterable<Uint8Array> {

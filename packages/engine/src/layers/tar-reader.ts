@@ -32,6 +32,14 @@ export interface TarEntry {
 const MAX_META_SIZE = 8 << 20;
 const XATTR_PREFIX = "SCHILY.xattr.";
 
+/**
+ * A source that can jump over bytes instead of reading them (a file read by position): the
+ * reader skips entry data through it, so those bytes never pass `onChunk`. For indexing only.
+ */
+export interface SeekableSource extends AsyncIterable<Uint8Array> {
+  skip(bytes: number): void;
+}
+
 function truncated(): BerthError {
   return new BerthError("DATA_CORRUPTED", "unexpected end of layer tar");
 }
@@ -52,12 +60,14 @@ export class TarReader {
   private pendingData = 0;
   private pendingPadding = 0;
   private finished = false;
+  private readonly seekable: SeekableSource | undefined;
 
   constructor(
-    source: AsyncIterable<Uint8Array | string>,
+    source: AsyncIterable<Uint8Array | string> | SeekableSource,
     private readonly onChunk: (chunk: Uint8Array) => void,
   ) {
     this.iterator = source[Symbol.asyncIterator]();
+    this.seekable = "skip" in source ? source : undefined;
   }
 
   /** Next entry, or null after the end-of-archive marker once the whole source is consumed. */
@@ -182,6 +192,13 @@ export class TarReader {
 
   private async skip(length: number): Promise<void> {
     while (length > 0) {
+      if (this.pos >= this.chunk.length && this.seekable) {
+        this.seekable.skip(length);
+        this.chunkStart += this.chunk.length + length;
+        this.chunk = new Uint8Array(0);
+        this.pos = 0;
+        return;
+      }
       if (this.pos >= this.chunk.length && !(await this.fill())) throw truncated();
       const take = Math.min(length, this.chunk.length - this.pos);
       this.pos += take;

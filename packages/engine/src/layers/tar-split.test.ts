@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempDirs } from "../storage/test-support/temp-dirs.js";
 import { applyLayerTar } from "./tar-apply.js";
-import { openSplitTar, SplitRecorder } from "./tar-split.js";
+import { SplitRecorder } from "./tar-split.js";
+import { openSplitTar } from "./tar-split-assemble.js";
 import { buildTar, chunked } from "./test-support/tar-fixtures.js";
 
 const tempDir = useTempDirs("split");
@@ -15,7 +16,7 @@ async function applyWithSplit(tar: Buffer, chunkSize: number) {
   const diff = join(dir, "diff");
   await mkdir(diff);
   const splitPath = join(dir, "tar-split");
-  const split = new SplitRecorder(splitPath);
+  const split = new SplitRecorder(splitPath, diff);
   const result = await applyLayerTar(chunked(tar, chunkSize), diff, { split });
   split.finish();
   return { diff, splitPath, split, result };
@@ -59,6 +60,20 @@ describe("tar-split", () => {
       // the file data is not in the record: only headers, padding and the rest (the tar is 5 MiB)
       expect((await stat(splitPath)).size).toBeLessThan(64 * 1024);
     }
+  });
+
+  it("reassembles, hashed, when a file's ctime changed but not its bytes, and from a record without ctimes", async () => {
+    const tar = await layer();
+    const touched = await applyWithSplit(tar, 7919);
+    await chmod(join(touched.diff, "etc/hostname"), 0o600);
+    expect((await reassemble(touched.splitPath, touched.diff, touched.result.diffId)).equals(tar)).toBe(true);
+    // a record written before ctimes were kept ends at its last R frame; the C frame holds one
+    // ctime per file with data: etc/hostname, bin/big, deep/…/file
+    const old = await applyWithSplit(tar, 7919);
+    const record = await readFile(old.splitPath);
+    expect(record[record.length - 5 - 8 * 3]).toBe("C".charCodeAt(0));
+    await writeFile(old.splitPath, record.subarray(0, record.length - 5 - 8 * 3));
+    expect((await reassemble(old.splitPath, old.diff, old.result.diffId)).equals(tar)).toBe(true);
   });
 
   it("is abandoned when an entry replaces content of the same layer", async () => {

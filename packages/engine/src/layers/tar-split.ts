@@ -5,19 +5,19 @@
  * (save), so diff_ids and image IDs survive without a second copy of the bytes.
  *
  * The record is a sequence of frames: `R` u32 length + raw tar bytes, or `F` u32 length + the
- * file's path inside the diff dir (UTF-8) + u64 data size. Reassembly hashes what it yields and
- * fails with DATA_CORRUPTED when the result is not the layer's diff_id (or a file changed size).
+ * file's path inside the diff dir (UTF-8) + u64 data size, and last a `C` frame: u32 length +
+ * each F file's ctime (u64 nanoseconds) once the layer was whole. The diff_id was verified when
+ * the layer was applied; a file whose ctime is unchanged has not been written, chmod'ed or
+ * replaced since, so when every one is, reassembly just copies (tar-split-assemble.ts). Else it
+ * hashes what it yields and fails with DATA_CORRUPTED when the result is not the diff_id.
  */
-import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { closeSync, constants, lstatSync, openSync, writeSync } from "node:fs";
 import { BerthError } from "@berth/core";
-import { formatSha256 } from "../storage/sha256.js";
 
-const RAW = 0x52; // "R"
-const FILE = 0x46; // "F"
+export const RAW = 0x52; // "R"
+export const FILE = 0x46; // "F"
+export const CTIMES = 0x43; // "C"
 const BUFFER_SIZE = 1 << 20;
-const OUTPUT_SIZE = 4 << 20;
 
 /**
  * Writes a split record while a layer is applied: every byte of the tar passes through onChunk
@@ -34,9 +34,14 @@ export class SplitRecorder {
   /** Bytes before this offset are written to the record (or skipped as file data). */
   private flushed = 0;
   private skipUntil = 0;
+  /** The F frames' paths, in order. */
+  private readonly files: string[] = [];
   isAbandoned = false;
 
-  constructor(path: string) {
+  constructor(
+    path: string,
+    private readonly diffDir: string,
+  ) {
     this.fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   }
 
@@ -58,6 +63,7 @@ export class SplitRecorder {
     name.copy(frame, 5);
     frame.writeBigUInt64LE(BigInt(size), 5 + name.length);
     this.push(frame);
+    this.files.push(path);
     this.skipUntil = start + size;
     this.flushed = Math.max(this.flushed, this.skipUntil);
   }
@@ -66,10 +72,18 @@ export class SplitRecorder {
     this.isAbandoned = true;
   }
 
-  /** Writes the rest (end-of-archive blocks and anything after) and closes the record. */
+  /**
+   * Writes the rest (end-of-archive blocks and anything after) and the files' ctimes, then closes
+   * the record. Call once the layer is whole: xattrs and hard links change ctimes too.
+   */
   finish(): void {
     try {
       this.flushRaw(this.heldStart + this.held.length);
+      const ctimes = Buffer.allocUnsafe(5 + 8 * this.files.length);
+      ctimes[0] = CTIMES;
+      ctimes.writeUInt32LE(8 * this.files.length, 1);
+      for (const [index, path] of this.files.entries()) ctimes.writeBigUInt64LE(lstatSync(`${this.diffDir}/${path}`, { bigint: true }).ctimeNs, 5 + 8 * index);
+      this.push(ctimes);
       this.writeOut();
     } finally {
       closeSync(this.fd);
@@ -113,90 +127,3 @@ function writeAll(fd: number, data: Uint8Array): void {
   for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
-type Frame = { raw: Uint8Array } | { path: string; size: number };
-
-function parseSplit(record: Buffer): Frame[] {
-  const frames: Frame[] = [];
-  const bad = () => new BerthError("DATA_CORRUPTED", "invalid tar-split record");
-  for (let offset = 0; offset < record.length; ) {
-    const kind = record[offset];
-    if (offset + 5 > record.length) throw bad();
-    const length = record.readUInt32LE(offset + 1);
-    const start = offset + 5;
-    if (kind === RAW && start + length <= record.length) {
-      frames.push({ raw: record.subarray(start, start + length) });
-      offset = start + length;
-    } else if (kind === FILE && start + length + 8 <= record.length) {
-      frames.push({ path: record.subarray(start, start + length).toString(), size: Number(record.readBigUInt64LE(start + length)) });
-      offset = start + length + 8;
-    } else {
-      throw bad();
-    }
-  }
-  return frames;
-}
-
-/** A stored layer's exact tar, ready to stream (from a split record, or a tar blob). */
-export interface LayerTar {
-  /** Bytes of the tar. */
-  size: number;
-  /** Reassembled from a split record, it fails at the end if it does not hash to the diff_id. */
-  stream(): AsyncIterable<Uint8Array>;
-}
-
-/** Opens the reassembly of a layer tar from its split record and diff dir. */
-export async function openSplitTar(splitPath: string, diffDir: string, diffId: string): Promise<LayerTar> {
-  const frames = parseSplit(await readFile(splitPath));
-  const size = frames.reduce((sum, frame) => sum + ("raw" in frame ? frame.raw.length : frame.size), 0);
-  return { size, stream: () => assemble(frames, diffDir, diffId) };
-}
-
-/**
- * Fills big buffers (file data read straight into them, synchronously: one sequential reader
- * gains nothing from the thread pool) and yields each when full, so the consumer writes large
- * chunks however small the files.
- */
-async function* assemble(frames: Frame[], diffDir: string, diffId: string): AsyncIterable<Uint8Array> {
-  const hash = createHash("sha256");
-  let buffer = Buffer.allocUnsafe(OUTPUT_SIZE);
-  let used = 0;
-  const take = () => {
-    const full = buffer.subarray(0, used);
-    hash.update(full);
-    buffer = Buffer.allocUnsafe(OUTPUT_SIZE);
-    used = 0;
-    return full;
-  };
-  for (const frame of frames) {
-    if ("raw" in frame) {
-      for (let offset = 0; offset < frame.raw.length; ) {
-        if (used === buffer.length) yield take();
-        const length = Math.min(frame.raw.length - offset, buffer.length - used);
-        buffer.set(frame.raw.subarray(offset, offset + length), used);
-        used += length;
-        offset += length;
-      }
-      continue;
-    }
-    const fd = openSync(`${diffDir}/${frame.path}`, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      if (fstatSync(fd).size !== frame.size) throw changed(frame.path);
-      for (let position = 0; position < frame.size; ) {
-        if (used === buffer.length) yield take();
-        const got = readSync(fd, buffer, used, Math.min(frame.size - position, buffer.length - used), position);
-        if (got === 0) throw changed(frame.path);
-        used += got;
-        position += got;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-  if (used > 0) yield take();
-  const got = formatSha256(hash);
-  if (got !== diffId) throw new BerthError("DATA_CORRUPTED", `layer ${diffId} reassembles to ${got}: its files changed`);
-}
-
-function changed(path: string): BerthError {
-  return new BerthError("DATA_CORRUPTED", `layer file ${JSON.stringify(path)} changed size since it was extracted`);
-}

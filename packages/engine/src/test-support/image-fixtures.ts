@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { BerthService } from "@berth/core";
 import { bytesOf } from "./tar-builder.js";
 import { fileLayer, legacyArchive, makeImage, type BuiltImage, type ImageSpec } from "./image-archive.js";
@@ -46,6 +49,17 @@ export async function loadSimpleImage(
 
 export async function loadArchive(engine: BerthService, archive: Uint8Array) {
   return engine.images.load({ kind: "stream", stream: bytesOf(archive) });
+}
+
+/** Loads an archive as `load -i FILE` does: from a file, which load reads in place. */
+export async function loadArchiveFile(engine: BerthService, archive: Uint8Array) {
+  const dir = await mkdtemp(join(tmpdir(), "berth-archive-"));
+  try {
+    await writeFile(join(dir, "image.tar"), archive);
+    return await engine.images.load({ kind: "file", path: join(dir, "image.tar") });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
