@@ -27,6 +27,8 @@ export interface BuildOptions {
   remove?: boolean;
   /** Always remove intermediate containers. */
   forceRemove?: boolean;
+  /** `--network`: the network mode of RUN steps (default "default", the bridge; "none": loopback only). */
+  network?: string;
   /** Docker's step texts, in order (`Step 1/3 : FROM busybox\n`, ` ---> Using cache\n`, a RUN's own output…). */
   onOutput?: (text: string, stream: "stdout" | "stderr") => void;
   /** Aborting stops the build: a running step's container is killed and removed. */

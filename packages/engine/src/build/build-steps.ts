@@ -42,6 +42,7 @@ async function commitStep(run: BuildRun, stage: StageState, after: ContainerConf
       author: stage.author,
       createdBy: cmd.join(" "),
       upperDir: written?.upperDir,
+      moveUpperDir: written?.isUpperDisposed,
       action: "build",
     });
     Object.assign(stage, { imageId: image.id, config: after });
@@ -100,7 +101,7 @@ async function runStep(run: BuildRun, stage: StageState, command: string[]): Pro
     try {
       const { container, exitCode } = await runStepContainer(
         run.ctx, run.runtime,
-        { imageId: stage.imageId!, cmd: command, env: args, signal: run.options.signal },
+        { imageId: stage.imageId!, cmd: command, env: args, network: run.options.network, signal: run.options.signal },
         (text, stream) => run.options.onOutput?.(text, stream),
         (container) => {
           created = container.id;
@@ -111,7 +112,10 @@ async function runStep(run: BuildRun, stage: StageState, command: string[]): Pro
       if (exitCode !== 0) {
         throw new RunStepFailure(`The command '${saved.join(" ")}' returned a non-zero code: ${exitCode}`, exitCode);
       }
-      return { upperDir: container.upperDir, containerId: container.id, dispose: () => removeUnlessKept(run, container.id, true) };
+      const { remove = true, forceRemove = false } = run.options;
+      return {
+        upperDir: container.upperDir, containerId: container.id, isUpperDisposed: remove || forceRemove, dispose: () => removeUnlessKept(run, container.id, true),
+      };
     } catch (error) {
       if (created !== undefined) await removeUnlessKept(run, created, false);
       throw error;

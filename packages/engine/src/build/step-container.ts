@@ -20,12 +20,13 @@ export interface StepContainer {
   upperDir: string;
 }
 
-async function createStepContainer(ctx: EngineContext, runtime: ContainerRuntime, imageId: string, cmd: string[], env: string[]): Promise<StepContainer> {
+async function createStepContainer(ctx: EngineContext, runtime: ContainerRuntime, imageId: string, cmd: string[], env: string[], network = "none"): Promise<StepContainer> {
   const { id } = await createContainer(ctx, runtime, {
     image: imageId,
     cmd,
     entrypoint: "",
     env,
+    network,
     labels: { [BUILD_OWNER_LABEL]: String(process.pid) },
   });
   return { id, upperDir: containerPaths(ctx.paths, id).upper };
@@ -40,12 +41,12 @@ export async function removeStepContainer(ctx: EngineContext, runtime: Container
 export async function runStepContainer(
   ctx: EngineContext,
   runtime: ContainerRuntime,
-  request: { imageId: string; cmd: string[]; env: string[]; signal?: AbortSignal },
+  request: { imageId: string; cmd: string[]; env: string[]; network?: string; signal?: AbortSignal },
   output: (text: string, stream: "stdout" | "stderr") => void,
   onCreated: (container: StepContainer) => void,
 ): Promise<{ container: StepContainer; exitCode: number }> {
   request.signal?.throwIfAborted();
-  const container = await createStepContainer(ctx, runtime, request.imageId, request.cmd, request.env);
+  const container = await createStepContainer(ctx, runtime, request.imageId, request.cmd, request.env, request.network ?? "default");
   onCreated(container);
   const decoder = { stdout: new TextDecoder(), stderr: new TextDecoder() };
   const kill = () => void killContainer(ctx, runtime, container.id, "KILL").catch(() => undefined);
@@ -62,10 +63,12 @@ export async function runStepContainer(
   }
 }
 
-/** What ADD, COPY or WORKDIR wrote: an upper dir to commit, and how to let it go. */
+/** What a step wrote: an upper dir to commit, and how to let it go. */
 export interface WrittenStep {
   upperDir: string;
   containerId?: string;
+  /** dispose() removes the upper dir (with its container): the commit may move it into the layer. */
+  isUpperDisposed: boolean;
   dispose(): Promise<void>;
 }
 
@@ -84,7 +87,7 @@ export async function writeStepContainer(
     const dispose = () => rm(dir, { recursive: true, force: true });
     try {
       await write(dir);
-      return { upperDir: dir, dispose };
+      return { upperDir: dir, isUpperDisposed: true, dispose };
     } catch (error) {
       await dispose();
       throw error;
@@ -100,7 +103,7 @@ export async function writeStepContainer(
     } finally {
       await unmountRootfs(paths);
     }
-    return { upperDir: container.upperDir, containerId: container.id, dispose };
+    return { upperDir: container.upperDir, containerId: container.id, isUpperDisposed: true, dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -13,7 +13,7 @@ import { withLock } from "../storage/lock.js";
 import { readImageConfig } from "./image-config.js";
 import { registerImage } from "./image-register.js";
 import {
-  commitLayerChain, discardStagedLayers, stageLayer, syncStagedLayers, type ChainLayer, type StagedLayer,
+  commitLayerChain, discardStagedLayers, stageLayer, stageUpperDirByMove, syncStagedLayers, type ChainLayer, type StagedLayer,
 } from "./layer-store.js";
 import { goArchitecture } from "./platform.js";
 import { imageStoreLock } from "./store-lock.js";
@@ -34,6 +34,8 @@ export interface ChildImageSpec {
   createdBy: string;
   /** An overlay upper dir to turn into the new layer; without one the step is metadata only. */
   upperDir?: string;
+  /** The upper dir is the caller's to give away (its container goes next): moved into the layer, not copied. */
+  moveUpperDir?: boolean;
   /** Canonical names to point at the new image. */
   tags?: string[];
   /** Event action: "commit", "build"… */
@@ -54,7 +56,8 @@ export interface ChildImage {
 export async function createChildImage(ctx: EngineContext, spec: ChildImageSpec): Promise<ChildImage> {
   const parent = spec.parentId ? await readImageConfig(ctx, spec.parentId) : undefined;
   const parentLayers = spec.parentId ? await storedLayers(ctx, spec.parentId) : [];
-  const staged = spec.upperDir === undefined ? undefined : await stageUpperDir(ctx, spec.upperDir);
+  const upperDir = spec.upperDir;
+  const staged = upperDir === undefined ? undefined : ((spec.moveUpperDir ? await stageUpperDirByMove(ctx, upperDir) : undefined) ?? (await stageUpperDir(ctx, upperDir)));
   try {
     const layer = staged?.diffId === EMPTY_LAYER_DIFF_ID ? undefined : staged;
     const created = formatRfc3339Nano(new Date());

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { BerthError } from "@berth/core";
 import { lstatAt, openDirectory, openDirectoryAt, openInTree, pathAt } from "./fd-paths.js";
 import { dumpXattrs } from "./host-tools.js";
-import { TarWriter, type TarOutput, type TarWriterEntry } from "./tar-writer.js";
+import { TarWriter, type TarDataListener, type TarOutput, type TarWriterEntry } from "./tar-writer.js";
 import { isOverlayPrivateXattr, OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } from "./whiteouts.js";
 
 // An overlay upperdir back to a canonical layer tar (formats.md §4.2, Docker's conversion):
@@ -81,15 +81,17 @@ function baseName(rel: string): string {
 
 /**
  * Writes the layer tar of an overlay upperdir to `output` (which is not ended) and returns
- * its diff_id, hashed while writing, and size.
+ * its diff_id, hashed while writing, its size and its content size; `onData` hears where each
+ * file's data starts.
  */
 export async function writeLayerTarFromUpper(
   upperDir: string,
   output: TarOutput,
-): Promise<{ diffId: string; size: number }> {
+  onData?: TarDataListener,
+): Promise<{ diffId: string; size: number; contentSize: number }> {
   const root = resolve(upperDir);
   const xattrsByPath = await dumpXattrs(root);
-  const writer = new TarWriter(output);
+  const writer = new TarWriter(output, onData);
   const rootFd = openDirectory(root);
   try {
     await writeTree(writer, rootFd, { layer: true, xattrs: (rel) => xattrsByPath.get(`${root}/${rel}`) });

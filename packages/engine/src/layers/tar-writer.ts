@@ -50,31 +50,44 @@ function splitUstarName(bytes: Buffer): { prefix: Buffer; name: Buffer } | undef
   return undefined;
 }
 
+/**
+ * Told where each file's data starts in the tar (offset `start`, `size` bytes), after every byte
+ * before it went to the output: a split record (tar-split.ts) can then stand for the data.
+ */
+export type TarDataListener = (name: string, start: number, size: number) => void;
+
 export class TarWriter {
   private buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   private used = 0;
   private readonly hash = createHash("sha256");
   private size = 0;
+  /** File data and symlink targets: docker's layer size. */
+  private contentSize = 0;
 
-  constructor(private readonly output: TarOutput) {}
+  constructor(private readonly output: TarOutput, private readonly onData?: TarDataListener) {}
 
   /** Adds one entry; a regular file's `size` bytes of data are read from `fd`. */
   async add(entry: TarWriterEntry, fd?: number): Promise<void> {
     for (const block of this.headerBlocks(entry)) await this.push(block);
     const size = entry.type === "file" ? (entry.size ?? 0) : 0;
+    this.contentSize += entry.type === "symlink" ? Buffer.byteLength(entry.linkname ?? "") : size;
     if (size > 0) {
       if (fd === undefined) throw new BerthError("INTERNAL", `no data for ${entry.name}`);
+      if (this.onData) {
+        await this.flush();
+        this.onData(entry.name, this.size, size);
+      }
       await this.copyFrom(fd, size, entry.name);
       const padding = (BLOCK - (size % BLOCK)) % BLOCK;
       if (padding > 0) await this.push(ZERO_BLOCKS.subarray(0, padding));
     }
   }
 
-  /** Writes the end-of-archive blocks and flushes; returns the diff_id and tar size. */
-  async finish(): Promise<{ diffId: string; size: number }> {
+  /** Writes the end-of-archive blocks and flushes; returns the diff_id, tar size and content size. */
+  async finish(): Promise<{ diffId: string; size: number; contentSize: number }> {
     await this.push(ZERO_BLOCKS);
     await this.flush();
-    return { diffId: formatSha256(this.hash), size: this.size };
+    return { diffId: formatSha256(this.hash), size: this.size, contentSize: this.contentSize };
   }
 
   private headerBlocks(entry: TarWriterEntry): Buffer[] {

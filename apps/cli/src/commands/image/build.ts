@@ -18,6 +18,7 @@ export const spec = defineSpec({
     forceRm: booleanOption("--force-rm", "Always remove intermediate containers"),
     iidfile: stringOption("--iidfile string", "Write the image ID to the file"),
     label: listOption("--label list", "Set metadata for an image"),
+    network: stringOption("--network string", "Set the networking mode for the RUN instructions during build (default \"default\")"),
     noCache: booleanOption("--no-cache", "Do not use cache when building the image"),
     quiet: booleanOption("-q, --quiet", "Suppress the build output and print image ID on success"),
     rm: booleanOption("--rm", "Remove intermediate containers after a successful build", true),
@@ -59,6 +60,7 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
     noCache: options.noCache,
     remove: options.rm,
     forceRemove: options.forceRm,
+    network: options.network,
     signal: ctx.interruptSignal(),
     onOutput: options.quiet ? undefined : (text) => void ctx.stdout.write(text),
   });
