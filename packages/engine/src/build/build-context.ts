@@ -7,6 +7,7 @@ import type { EngineContext } from "../engine-context.js";
 import { loadExeca } from "../host/load-execa.js";
 import { openDecompressed } from "../layers/decompress.js";
 import { createStagingDir } from "../storage/staging.js";
+import { openDigestCache, type DigestCache } from "./digest-cache.js";
 
 /** The build context on disk, its .dockerignore rules and the Dockerfile's text. */
 export interface BuildContext {
@@ -16,6 +17,8 @@ export interface BuildContext {
   dockerfileText: string;
   /** The Dockerfile's name in error messages. */
   fileName: string;
+  /** The file digests kept for a directory context (not for a tar, unpacked anew each time). */
+  digests?: DigestCache;
   dispose(): Promise<void>;
 }
 
@@ -27,10 +30,14 @@ export async function openBuildContext(ctx: EngineContext, options: BuildOptions
   const { context } = options;
   let dir: string;
   let dispose = async () => {};
+  let digests: DigestCache | undefined;
   if (context.kind === "dir") {
     dir = resolve(context.path);
     const stats = await stat(dir).catch(() => undefined);
     if (!stats?.isDirectory()) throw new BerthError("INVALID_ARGUMENT", `unable to prepare context: path ${JSON.stringify(context.path)} not found`);
+    const cache = await openDigestCache(ctx.paths.root, dir);
+    digests = cache;
+    dispose = () => cache.save().catch((error: unknown) => ctx.logger.warn({ err: error }, "writing the build's digest cache"));
   } else {
     dir = await createStagingDir(ctx.paths.root, "build-context");
     dispose = () => rm(dir, { recursive: true, force: true });
@@ -51,6 +58,7 @@ export async function openBuildContext(ctx: EngineContext, options: BuildOptions
       isIgnored: (rel) => rel !== "" && matcher.ignores(rel),
       dockerfileText,
       fileName: options.dockerfileText === undefined ? basename(dockerfilePath) : "Dockerfile",
+      ...(digests === undefined ? {} : { digests }),
       dispose,
     };
   } catch (error) {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
 import { posix } from "node:path";
 import { BerthError, matchPathPattern } from "@berth/core";
 import { RootResolver } from "../layers/in-root.js";
+import { fileDigest } from "./digest-cache.js";
 
 // ADD/COPY sources: context-relative patterns (Go path.Match globs) resolved to files that stay
 // inside the source root and that .dockerignore keeps, and the checksum of their content and
@@ -18,6 +19,8 @@ export interface SourceEntry {
 export interface SourceRoot {
   dir: string;
   isIgnored(rel: string): boolean;
+  /** A file's hex sha256, when the root keeps a cache of them (the context dir). */
+  digest?: (path: string) => Promise<string>;
 }
 
 const GLOB = /[*?[\\]/;
@@ -78,19 +81,14 @@ function resolveInRoot(dir: string, rel: string): string | undefined {
   }
 }
 
-async function fileDigest(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /** docker's source checksum kinds: one file, one directory, or several sources. */
 export async function checksumSources(root: SourceRoot, sources: SourceEntry[]): Promise<string> {
   const hash = createHash("sha256");
+  const digest = root.digest ?? fileDigest;
   for (const source of sources) {
     for (const entry of source.stats.isDirectory() ? walkSource(root, source.rel) : [source]) {
       const { stats } = entry;
-      const content = stats.isFile() ? await fileDigest(entry.host) : stats.isSymbolicLink() ? readlinkSync(entry.host) : "";
+      const content = stats.isFile() ? await digest(entry.host) : stats.isSymbolicLink() ? readlinkSync(entry.host) : "";
       hash.update(`${entry.rel}\0${stats.mode}\0${content}\n`);
     }
   }

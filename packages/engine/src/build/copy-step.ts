@@ -57,7 +57,7 @@ export async function copyStep(
   const staging = await createStagingDir(run.ctx.paths.root, "build-copy");
   const dispose = () => rm(staging, { recursive: true, force: true });
   try {
-    let root: SourceRoot = { dir: run.context.dir, isIgnored: run.context.isIgnored };
+    let root: SourceRoot = { dir: run.context.dir, isIgnored: run.context.isIgnored, digest: run.context.digests?.digest };
     if (flags.from !== undefined) {
       // The named sources of the other stage or image, copied out with their paths kept.
       root = { dir: `${staging}/from`, isIgnored: () => false };
