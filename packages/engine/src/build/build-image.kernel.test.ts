@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BerthService, BuildOptions } from "@berth/core";
 import { execa } from "execa";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FIXTURE } from "../test-support/build-fixture.js";
+import { build, imageId, useContextDirs } from "../test-support/build-helpers.js";
 import { containerLeftovers, runAttached, useContainerRoots } from "../test-support/container-root.js";
 import { builtEngineUrl, killChild, startEngineChild } from "../test-support/engine-child.js";
 import { BUILD_OWNER_LABEL } from "./step-container.js";
@@ -15,33 +14,7 @@ import { BUILD_OWNER_LABEL } from "./step-container.js";
 // .dockerignore, a tar context, and bad input naming the file and line with nothing tagged.
 
 const freshRoot = useContainerRoots();
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function contextDir(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "berth-build-"));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(join(dir, name, ".."), { recursive: true });
-    await writeFile(join(dir, name), content, { mode: name.endsWith(".sh") ? 0o755 : 0o644 });
-  }
-  return dir;
-}
-
-async function build(engine: BerthService, dir: string, options: Partial<BuildOptions> = {}) {
-  let output = "";
-  const result = await engine.builds.build({ context: { kind: "dir", path: dir }, onOutput: (text) => void (output += text), ...options });
-  return { result, output };
-}
-
-async function imageId(engine: BerthService, dir: string, options: Partial<BuildOptions> = {}): Promise<string> {
-  const { result, output } = await build(engine, dir, options);
-  if (result.status !== "built") throw new Error(`build failed: ${result.message}\n${output}`);
-  return result.imageId;
-}
-
+const contextDir = useContextDirs();
 
 describe("berth build", () => {
   it("builds the acceptance fixture with docker's layer story, and a rebuild is fully cached with the same ID", async () => {

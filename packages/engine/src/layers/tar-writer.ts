@@ -59,6 +59,8 @@ export type TarDataListener = (name: string, start: number, size: number) => voi
 export class TarWriter {
   private buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   private used = 0;
+  /** Bytes of `buffer` before this offset went to the output already. */
+  private flushed = 0;
   private readonly hash = createHash("sha256");
   private size = 0;
   /** File data and symlink targets: docker's layer size. */
@@ -167,11 +169,15 @@ export class TarWriter {
     }
   }
 
+  /** Hands the bytes since the last flush to the output; they are never written over (the consumer may keep them). */
   private async flush(): Promise<void> {
-    if (this.used === 0) return;
-    const chunk = this.buffer.subarray(0, this.used);
-    this.buffer = Buffer.allocUnsafe(BUFFER_SIZE); // the consumer may keep the chunk
-    this.used = 0;
+    const chunk = this.buffer.subarray(this.flushed, this.used);
+    if (this.used === this.buffer.length) {
+      this.buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+      this.used = 0;
+    }
+    this.flushed = this.used;
+    if (chunk.length === 0) return;
     this.hash.update(chunk);
     this.size += chunk.length;
     if (typeof this.output === "function") {
