@@ -2,11 +2,13 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { FIXTURE } from "@berth/engine/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The tutorial's last step as a user types it: an imported image serving a page with busybox
-// httpd, `run --name=hellogin -d -p 9020:8000`, a GET to 127.0.0.1:9020; then ps, port, network
+// httpd, `run --name=hellogin -d -p 9020:8000`, a GET to 127.0.0.1:9020; the same with the
+// image built from the tutorial's Dockerfile (the build issue's fixture); then ps, port, network
 // and the errors, through the real bin/berth in a fresh root (root needed). Traffic stays on
 // loopback.
 
@@ -84,6 +86,22 @@ describe("the tutorial's published port", () => {
     expect(berth(["rm", "-f", "hellogin", "second"]).status).toBe(0);
     const hash = createHash("sha256").update(root).digest("hex").slice(0, 12);
     expect(run("iptables-save", []).stdout).not.toContain(`BERTH-${hash}`);
+    expect(run("ss", ["-Hltn", "sport = :9020"]).stdout).toBe("");
+  }, 600_000);
+
+  it("builds the tutorial's Dockerfile and serves the image's page on 127.0.0.1:9020", async () => {
+    const context = join(workDir, "tutorial");
+    for (const [name, content] of Object.entries(FIXTURE)) {
+      mkdirSync(dirname(join(context, name)), { recursive: true });
+      writeFileSync(join(context, name), content, { mode: name.endsWith(".sh") ? 0o755 : 0o644 });
+    }
+    const built = berth(["build", "-t", "localhost/pop:1", context]);
+    expect(built.status, built.stderr).toBe(0);
+    expect(built.stdout).toMatch(/^Step 1\/12 : FROM busybox\n[^]*Successfully tagged localhost\/pop:1\n$/);
+    const started = berth(["run", "--name=pop", "-d", "-p", "9020:8000", "localhost/pop:1"]);
+    expect(started.status, started.stderr).toBe(0);
+    expect(await get("http://127.0.0.1:9020/")).toBe("hello from berth\n");
+    expect(berth(["rm", "-f", "pop"]).status).toBe(0);
     expect(run("ss", ["-Hltn", "sport = :9020"]).stdout).toBe("");
   }, 600_000);
 
