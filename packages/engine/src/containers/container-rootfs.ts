@@ -7,7 +7,7 @@ import { mountOverlay, planOverlayMount } from "../layers/overlay.js";
 import { listMountPoints } from "../storage/mountinfo.js";
 import type { ContainerPaths } from "./container-paths.js";
 import type { ContainerRow } from "./container-store.js";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 
 // The container's root filesystem: overlay of the init layer (top), its image's layers and the
 // container's upper dir, mounted on merged/ in the host's mount namespace (so export, diff and cp
@@ -73,9 +73,9 @@ export async function unmountRootfs(paths: ContainerPaths, mounts?: readonly str
   const prefix = `${paths.merged}/`;
   const mounted = (mounts ?? (await listMountPoints())).filter((mount) => mount === paths.merged || mount.startsWith(prefix));
   for (const target of mounted.reverse()) {
-    const result = await (await loadExeca())("umount", [target], { reject: false, env: { LC_ALL: "C" } });
+    const result = await runTool("umount", [target], { env: { LC_ALL: "C" } });
     if (result.exitCode === 0) continue;
-    const lazy = await (await loadExeca())("umount", ["-l", target], { reject: false, env: { LC_ALL: "C" } });
+    const lazy = await runTool("umount", ["-l", target], { env: { LC_ALL: "C" } });
     if (lazy.exitCode !== 0) throw new BerthError("INTERNAL", `unmounting ${target} failed: ${result.stderr || lazy.stderr}`);
   }
 }

@@ -1,7 +1,7 @@
 import { rm, writeFile } from "node:fs/promises";
 import { BerthError } from "@berth/core";
 import { listMountPoints } from "../storage/mountinfo.js";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 
 // A container's network namespace, made before its process: a new namespace pinned by an nsfs
 // bind mount on a file in the container's runtime dir (`unshare --net=FILE` makes a new one and
@@ -16,7 +16,7 @@ export async function createNetworkNamespace(handle: string, commands: readonly 
   await releaseNetworkNamespace(handle);
   await writeFile(handle, "", { mode: 0o444 });
   const input = `${["link set lo up", ...commands].join("\n")}\n`;
-  const result = await (await loadExeca())("unshare", [`--net=${handle}`, "ip", "-batch", "-"], { reject: false, env, input });
+  const result = await runTool("unshare", [`--net=${handle}`, "ip", "-batch", "-"], { env, input });
   if (result.exitCode !== 0) {
     await releaseNetworkNamespace(handle).catch(() => undefined);
     throw new BerthError("INTERNAL", `cannot create the network namespace: ${result.stderr || result.message}`);
@@ -27,7 +27,7 @@ export async function createNetworkNamespace(handle: string, commands: readonly 
 export async function pinNetworkNamespace(source: string, handle: string): Promise<void> {
   await releaseNetworkNamespace(handle);
   await writeFile(handle, "", { mode: 0o444 });
-  const result = await (await loadExeca())("mount", ["--bind", source, handle], { reject: false, env });
+  const result = await runTool("mount", ["--bind", source, handle], { env });
   if (result.exitCode !== 0) {
     await rm(handle, { force: true });
     throw new BerthError("INTERNAL", `cannot join the network namespace ${source}: ${result.stderr || result.message}`);
@@ -38,7 +38,7 @@ export async function pinNetworkNamespace(source: string, handle: string): Promi
 export async function releaseNetworkNamespace(handle: string, mounts?: readonly string[]): Promise<void> {
   const mounted = (mounts ?? (await listMountPoints())).filter((mount) => mount === handle);
   for (const _ of mounted) {
-    const result = await (await loadExeca())("umount", [handle], { reject: false, env });
+    const result = await runTool("umount", [handle], { env });
     if (result.exitCode !== 0) throw new BerthError("INTERNAL", `cannot release the network namespace ${handle}: ${result.stderr}`);
   }
   await rm(handle, { force: true });

@@ -1,5 +1,5 @@
 import { BerthError } from "@berth/core";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 
 // Thin wrappers over the Debian tools that do what Node cannot: coreutils `mknod`/`ln` for
 // device nodes and fifos, and the attr package's setfattr/getfattr for xattrs. Each call is
@@ -29,7 +29,7 @@ export async function makeSpecialNodes(ops: readonly SpecialNodeOp[]): Promise<v
   let bytes = 0;
   const flush = async () => {
     if (args.length === 0) return;
-    const result = await (await loadExeca())("sh", ["-c", NODE_SCRIPT, "sh", ...args], { reject: false, env: { LC_ALL: "C" } });
+    const result = await runTool("sh", ["-c", NODE_SCRIPT, "sh", ...args], { env: { LC_ALL: "C" } });
     if (result.exitCode !== 0) {
       throw new BerthError("INTERNAL", `creating device nodes failed: ${result.stderr || result.message}`);
     }
@@ -83,11 +83,7 @@ export async function restoreXattrs(records: readonly XattrRecord[]): Promise<vo
     lines.push("");
   }
   if (lines.length === 0) return;
-  const result = await (await loadExeca())("setfattr", ["-h", "--restore=-"], {
-    input: lines.join("\n"),
-    reject: false,
-    env: { LC_ALL: "C" },
-  });
+  const result = await runTool("setfattr", ["-h", "--restore=-"], { input: lines.join("\n"), env: { LC_ALL: "C" } });
   if (result.exitCode === 0) return;
   const fatal = result.stderr
     .split("\n")
@@ -99,11 +95,7 @@ export async function restoreXattrs(records: readonly XattrRecord[]): Promise<vo
 
 /** Every xattr under `dir` (symlinks not followed), from one `getfattr -R` pass. */
 export async function dumpXattrs(dir: string): Promise<Map<string, Map<string, Buffer>>> {
-  const result = await (await loadExeca())("getfattr", ["-R", "-d", "-m", "-", "-h", "--absolute-names", "-e", "hex", "--", dir], {
-    reject: false,
-    env: { LC_ALL: "C" },
-    maxBuffer: 1 << 30,
-  });
+  const result = await runTool("getfattr", ["-R", "-d", "-m", "-", "-h", "--absolute-names", "-e", "hex", "--", dir], { env: { LC_ALL: "C" } });
   if (result.exitCode !== 0) {
     throw new BerthError("INTERNAL", `reading xattrs under ${dir} failed: ${result.stderr || result.message}`);
   }

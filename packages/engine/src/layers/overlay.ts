@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { BerthError } from "@berth/core";
 import { listMountPoints } from "../storage/mountinfo.js";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 
 // Overlay mounts of a layer stack. The plan is pure data (unit tested); mountOverlay performs
 // it. Lower layers are named by their short links and the mount runs with cwd = the links
@@ -71,11 +71,7 @@ export async function mountOverlay(plan: OverlayMountPlan, target: string): Prom
   checkPath(target, "target");
   if (plan.options.endsWith(`:${EMPTY_LOWER}`)) await mkdir(join(plan.cwd, EMPTY_LOWER), { recursive: true, mode: 0o755 });
   await mkdir(target, { recursive: true, mode: 0o755 });
-  const result = await (await loadExeca())("mount", ["-t", "overlay", "overlay", "-o", plan.options, target], {
-    cwd: plan.cwd,
-    reject: false,
-    env: { LC_ALL: "C" },
-  });
+  const result = await runTool("mount", ["-t", "overlay", "overlay", "-o", plan.options, target], { cwd: plan.cwd, env: { LC_ALL: "C" } });
   if (result.exitCode !== 0) {
     throw new BerthError("INTERNAL", `mounting overlay on ${target} failed: ${result.stderr || result.message}`);
   }
@@ -85,7 +81,7 @@ export async function mountOverlay(plan: OverlayMountPlan, target: string): Prom
 export async function unmount(target: string): Promise<void> {
   const path = resolve(target);
   if (!(await listMountPoints()).includes(path)) return;
-  const result = await (await loadExeca())("umount", [path], { reject: false, env: { LC_ALL: "C" } });
+  const result = await runTool("umount", [path], { env: { LC_ALL: "C" } });
   if (result.exitCode !== 0) {
     throw new BerthError("INTERNAL", `unmounting ${target} failed: ${result.stderr || result.message}`);
   }

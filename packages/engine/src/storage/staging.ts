@@ -4,7 +4,7 @@ import { link, lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/p
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BerthError } from "@berth/core";
 import { listMountPoints } from "./mountinfo.js";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 
 // Staging: everything is written under <root>/tmp/<purpose>-<pid>-<random> and renamed into
 // place. The owner pid in the name lets a later process sweep what a dead process left behind.
@@ -90,7 +90,8 @@ export async function fsyncPath(path: string, flags = constants.O_RDONLY): Promi
  */
 /** Flushes the whole filesystem holding `path` to disk: one syncfs, however many files were staged. */
 export async function syncFilesystem(path: string): Promise<void> {
-  await (await loadExeca())("sync", ["-f", path]);
+  const result = await runTool("sync", ["-f", path]);
+  if (result.exitCode !== 0) throw new BerthError("INTERNAL", `flushing ${path} to disk failed: ${result.stderr || result.message}`);
 }
 
 export interface CommitOptions {
