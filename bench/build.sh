@@ -8,8 +8,7 @@
 # CMD), a COPY of the context's 50 MB (make-context.mjs), and three RUN steps writing a few MB.
 # Each round times, in this order, docker, podman and berth: one cold build (--no-cache), then
 # one warm build of the unchanged input. BENCH_BUILD_RUNS rounds (default 3); medians reported.
-# RUN steps get no network (--network none for docker and podman; berth's build containers have
-# loopback only). See lib.sh for the environment it honours. Progress goes to stderr.
+# RUN steps get no network (--network none for all three: loopback only). See lib.sh for the environment it honours. Progress goes to stderr.
 . "$(dirname "$0")/lib.sh"
 
 RUNS="${BENCH_BUILD_RUNS:-3}"
@@ -48,7 +47,7 @@ berth_fresh_root "$T/berth"
 
 docker_build() { DOCKER_BUILDKIT=0 docker build -q --network none "$@" -t localhost/bench:build "$T/ctx"; }
 podman_build() { pod build -q --layers --network none "$@" -t localhost/bench:build "$T/ctx"; }
-berth_build() { BERTH_ROOT="$T/berth" "$BERTH" build -q "$@" -t localhost/bench:build "$T/ctx"; }
+berth_build() { BERTH_ROOT="$T/berth" "$BERTH" build -q --network none "$@" -t localhost/bench:build "$T/ctx"; }
 
 declare -A times
 for ((round = 1; round <= RUNS; round++)); do
