@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import {
   EMPTY_LAYER_DIFF_ID,
   formatRfc3339Nano,
@@ -8,14 +7,14 @@ import {
   type ImageConfig,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
-import { writeLayerTarFromUpper } from "../layers/tar-diff.js";
 import { withLock } from "../storage/lock.js";
 import { readImageConfig } from "./image-config.js";
 import { registerImage } from "./image-register.js";
 import {
-  commitLayerChain, discardStagedLayers, stageLayer, stageUpperDirByMove, syncStagedLayers, type ChainLayer, type StagedLayer,
+  commitLayerChain, discardStagedLayers, syncStagedLayers, type ChainLayer, type StagedLayer,
 } from "./layer-store.js";
 import { goArchitecture } from "./platform.js";
+import { stageUpperDir, stageUpperDirByMove } from "./upper-layer.js";
 import { imageStoreLock } from "./store-lock.js";
 
 /** A new image on top of a stored one (commit, a build step), docker's NewChildImage. */
@@ -109,19 +108,4 @@ async function storedLayers(ctx: EngineContext, imageId: string): Promise<ChainL
     select: { layer: { select: { diffId: true } } },
   });
   return rows.map((row) => ({ diffId: row.layer.diffId }));
-}
-
-/** The upper dir's canonical tar (tar-diff), extracted into staging with its bytes kept. */
-async function stageUpperDir(ctx: EngineContext, upperDir: string): Promise<StagedLayer> {
-  const pipe = new PassThrough();
-  const writing = writeLayerTarFromUpper(upperDir, pipe).then(
-    () => void pipe.end(),
-    (error: unknown) => void pipe.destroy(error as Error),
-  );
-  const staging = stageLayer(ctx, pipe).catch((error: unknown) => {
-    pipe.destroy();
-    throw error;
-  });
-  const [staged] = await Promise.all([staging, writing]);
-  return staged;
 }

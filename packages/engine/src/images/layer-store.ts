@@ -1,20 +1,19 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { BerthError, chainIds } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
 import { applyLayerTar } from "../layers/tar-apply.js";
 import { createLayerLink, layerDiffDir, layerDir } from "../layers/layer-dirs.js";
-import { writeLayerTarFromUpper } from "../layers/tar-diff.js";
 import { SplitRecorder } from "../layers/tar-split.js";
 import { openSplitTar, type LayerTar } from "../layers/tar-split-assemble.js";
 import { formatSha256 } from "../storage/sha256.js";
 import { commitStaged, createStagingDir, pathExists, syncFilesystem } from "../storage/staging.js";
 
 /** A split record in a layer's dir (tar-split.ts): its tar is reassembled from it and diff/. */
-const SPLIT_NAME = "tar-split";
+export const SPLIT_NAME = "tar-split";
 
 /** A layer extracted into staging (diff/ plus its tar as layer.tar or tar-split), not yet visible. */
 export interface StagedLayer {
@@ -105,40 +104,6 @@ async function* teeToFile(source: AsyncIterable<Uint8Array>, file: NodeJS.Writab
   for await (const chunk of source) {
     if (!file.write(chunk)) await new Promise((resolve) => file.once("drain", resolve));
     yield chunk;
-  }
-}
-
-/**
- * An overlay upper dir nobody uses any more (a build step's, its container about to go) becomes
- * a staged layer's diff/ by a rename: its canonical tar (tar-diff) is only hashed and described
- * by a split record, so no file is copied. Undefined when the dir is on another filesystem than
- * the staging dir (the caller copies then).
- */
-export async function stageUpperDirByMove(ctx: EngineContext, upperDir: string): Promise<StagedLayer | undefined> {
-  const stagingDir = await createStagingDir(ctx.paths.root, "layer");
-  try {
-    const diffDir = join(stagingDir, "diff");
-    const moved = await rename(upperDir, diffDir).then(() => true, (error: NodeJS.ErrnoException) => {
-      if (error.code === "EXDEV") return false;
-      throw error;
-    });
-    if (!moved) {
-      await rm(stagingDir, { recursive: true, force: true });
-      return undefined;
-    }
-    await chmod(diffDir, 0o755); // as stageLayer makes it (a scratch step's dir is staging, 0700)
-    const split = new SplitRecorder(join(stagingDir, SPLIT_NAME), diffDir);
-    try {
-      const result = await writeLayerTarFromUpper(diffDir, (chunk) => split.onChunk(chunk), (name, start, size) => split.file(name, start, size));
-      split.finish();
-      return { diffId: result.diffId, size: result.contentSize, stagingDir };
-    } catch (error) {
-      split.close();
-      throw error;
-    }
-  } catch (error) {
-    await rm(stagingDir, { recursive: true, force: true });
-    throw error;
   }
 }
 
