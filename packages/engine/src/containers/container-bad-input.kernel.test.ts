@@ -65,11 +65,11 @@ describe("create refuses bad input like docker and creates nothing", () => {
     await expect(engine.containers.inspect("nope")).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such container: nope" });
     await expect(engine.containers.start("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(engine.containers.remove("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
-    const missing = await runAttached(engine, { image: "busybox", cmd: ["no-such-command"] });
-    expect(missing.exitCode).toBe(127);
-    expect(missing.stderr).toContain('exec: "no-such-command": executable file not found in $PATH');
-    const notExecutable = await runAttached(engine, { image: "busybox", cmd: ["/etc/passwd"] });
-    expect(notExecutable.exitCode).toBe(126);
+    await expect(runAttached(engine, { image: "busybox", cmd: ["no-such-command"] })).rejects.toMatchObject({
+      code: "COMMAND_NOT_FOUND",
+      message: expect.stringContaining('exec: "no-such-command": executable file not found in $PATH'),
+    });
+    await expect(runAttached(engine, { image: "busybox", cmd: ["/etc/passwd"] })).rejects.toMatchObject({ code: "COMMAND_NOT_EXECUTABLE" });
   });
 });
 
