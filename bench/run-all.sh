@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every bench and append their tables to bench/README.md under a dated heading.
 #
-#   bench/run-all.sh               (as root; takes about an hour on a busy 2-core machine)
+#   bench/run-all.sh               (as root; about 20 minutes on a quiet 2-core machine, an hour on a busy one)
 #
 # A bench that fails is recorded as failed, with the last lines of its log; the others still run.
 # BENCH_NO_APPEND=1 prints the section instead of appending it.
