@@ -3,8 +3,9 @@
 // The bundle runs in place, from this checkout: each module's `import.meta.url` keeps naming
 // its own source file, so paths found relative to it (berth-init, migrations, the
 // schema engine) stay right. Native addons stay outside the bundle and load from node_modules.
+// BUNDLE_META=FILE also writes esbuild's metafile there (what each chunk holds, byte by byte).
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -91,4 +92,4 @@ const result = await build({
   logLevel: "warning",
   metafile: true,
 });
-if (process.env.BUNDLE_META) (await import("node:fs")).writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
+if (process.env["BUNDLE_META"]) await writeFile(process.env["BUNDLE_META"], JSON.stringify(result.metafile));
