@@ -34,6 +34,7 @@ export interface LaunchResult {
 }
 
 const SETUP_TIMEOUT_MS = 30_000;
+const MONITOR_GROUP_RETRIES = 3;
 
 /**
  * Has the container's PID 1 exec'd the command (or ended)? Before that it is the monitor's fork,
@@ -147,9 +148,11 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     });
     const execa = await loadExeca();
     const spawnMonitor = () => execa(runtime.helperPath, args, { env: runtime.monitorEnv(), extendEnv: false, reject: false, stdin: "ignore", cwd: "/" });
+    const isMonitorsGroupWhole = () => monitorJoinFiles(layout, ctx.paths.rootHash).every((file) => existsSync(file));
     let result = await spawnMonitor();
-    if (result.exitCode !== 0 && !existsSync(monitorJoinFiles(layout, ctx.paths.rootHash)[0] ?? "")) {
-      // An idle monitors group was removed (removeIdleRootGroups) while this start went on.
+    // An idle monitors group was removed (removeIdleRootGroups), in some hierarchy or all, while
+    // this start went on: made again, a few times at most.
+    for (let attempt = 1; result.exitCode !== 0 && attempt <= MONITOR_GROUP_RETRIES && !isMonitorsGroupWhole(); attempt++) {
       runtime.forgetMonitorsGroup();
       await runtime.ensureMonitorsGroup();
       result = await spawnMonitor();
