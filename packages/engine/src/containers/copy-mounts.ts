@@ -1,7 +1,7 @@
 import { lstat, writeFile } from "node:fs/promises";
 import { BerthError } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 import { RootResolver } from "../layers/in-root.js";
 import { prepareVolumes } from "../volumes/volume-first-use.js";
 import { containerMountPoints, startMountInputs, volumeUses } from "./container-mounts.js";
@@ -18,7 +18,7 @@ import type { ContainerRecord } from "./container-store.js";
 const depth = (path: string) => path.split("/").filter((part) => part !== "").length;
 
 async function mount(args: readonly string[]): Promise<void> {
-  const result = await (await loadExeca())("mount", args, { reject: false, env: { LC_ALL: "C" } });
+  const result = await runTool("mount", args, { env: { LC_ALL: "C" } });
   if (result.exitCode !== 0) throw new BerthError("INTERNAL", `mount ${args.join(" ")}: ${result.stderr.trim() || result.message}`);
 }
 
