@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 
-// Short host tools (mount, umount, sync, getfattr, setfattr, unshare, sh) through node's own
-// execFile. A build spawns a few dozen of them, and execa's extras (signal-exit cleanup, stream
-// plumbing) cost about twice the CPU per spawn; what streams, detaches or needs execa's options
-// keeps loadExeca.
+// Short host tools (mount, umount, cp, sync, getfattr, setfattr, unshare, sh, ip, iptables-save
+// and -restore) through node's own execFile. A build spawns a few dozen of them and a bridge start
+// four, and execa's extras (signal-exit cleanup, stream plumbing) cost about twice the CPU per
+// spawn; what streams, detaches or needs execa's options keeps loadExeca.
 
 export interface ToolResult {
   /** The exit status; -1 when the tool could not run or died of a signal. */

@@ -1,16 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { BerthError } from "@berth/core";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 
 // The host side of networking through its own tools: `ip` (iproute2) for devices, addresses and
 // routes, `iptables-save`/`iptables-restore` for berth's chains, /proc/sys for the sysctls berth needs.
 
 const env = { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
 
-async function run(command: string, args: readonly string[], input?: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await (await loadExeca())(command, args, { reject: false, env, ...(input === undefined ? { stdin: "ignore" as const } : { input }) });
-  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
-}
+const run = (command: string, args: readonly string[], input?: string) => runTool(command, args, { env, ...(input === undefined ? {} : { input }) });
 
 /** `ip ARGS`; throws INTERNAL with ip's message unless it succeeds (or `tolerate` matches its error). */
 export async function ip(args: readonly string[], tolerate?: RegExp): Promise<string> {

@@ -1,7 +1,7 @@
 import { chmod, chown, readdir, stat } from "node:fs/promises";
 import { BerthError } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 import { RootResolver } from "../layers/in-root.js";
 import { mountVolumeDevice } from "./volume-options.js";
 import { volumeDataDir } from "./volume-paths.js";
@@ -30,8 +30,7 @@ async function copyUp(source: string, dataDir: string): Promise<void> {
   if ((await readdir(dataDir)).length > 0) return;
   const info = await stat(source);
   if ((await readdir(source)).length > 0) {
-    const execa = await loadExeca();
-    const result = await execa("cp", ["-a", "--", `${source}/.`, `${dataDir}/`], { reject: false, env: { LC_ALL: "C" } });
+    const result = await runTool("cp", ["-a", "--", `${source}/.`, `${dataDir}/`], { env: { LC_ALL: "C" } });
     if (result.exitCode !== 0) throw new BerthError("INTERNAL", `copying the image's ${source} into the volume failed: ${result.stderr.trim() || result.message}`);
   }
   await chown(dataDir, info.uid, info.gid);

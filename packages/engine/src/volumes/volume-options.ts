@@ -1,5 +1,5 @@
 import { BerthError, invalidArgument } from "@berth/core";
-import { loadExeca } from "../host/load-execa.js";
+import { runTool } from "../host/run-tool.js";
 import { listMountPoints } from "../storage/mountinfo.js";
 
 // The local driver's options (`volume create -o type=tmpfs -o device=tmpfs -o o=size=64m`):
@@ -26,8 +26,7 @@ export async function mountVolumeDevice(dataDir: string, options: Readonly<Recor
   const { type, device, o } = options;
   if (type === undefined || device === undefined) return;
   if ((await listMountPoints()).includes(dataDir)) return;
-  const execa = await loadExeca();
-  const result = await execa("mount", ["-t", type, ...(o === undefined ? [] : ["-o", o]), device, dataDir], { reject: false, env: { LC_ALL: "C" } });
+  const result = await runTool("mount", ["-t", type, ...(o === undefined ? [] : ["-o", o]), device, dataDir], { env: { LC_ALL: "C" } });
   if (result.exitCode !== 0) {
     throw new BerthError("INVALID_ARGUMENT", `error while mounting volume '${dataDir}': failed to mount local volume: mount ${device}:${dataDir}${o === undefined ? "" : `, data: ${o}`}: ${result.stderr.trim() || result.message}`);
   }
