@@ -4,7 +4,7 @@
 // its own source file, so paths found relative to it (berth-init, migrations, the
 // schema engine) stay right. Native addons stay outside the bundle and load from node_modules.
 // BUNDLE_META=FILE also writes esbuild's metafile there (what each chunk holds, byte by byte).
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -24,30 +24,6 @@ const keepModuleUrls = {
       const source = await readFile(args.path, "utf8");
       if (!source.includes("import.meta.url")) return undefined;
       return { contents: withOwnModuleUrl(source, args.path), loader: "js" };
-    });
-  },
-};
-
-// Prisma's query compiler ships as WebAssembly inside a 2 MB base64 string module, which costs a
-// CLI process more to load and decode than the compile itself. The bundle keeps the bytes in
-// dist/ as a .wasm file, and the generated client's loader reads that file instead.
-const compilerWasmImport =
-  /const \{ wasm \} = await import\("@prisma\/client\/runtime\/(query_compiler_[\w.]+)\.wasm-base64\.mjs"\);\s*return await decodeBase64AsWasm\(wasm\);/;
-const compilerWasmFromFile = {
-  name: "compiler-wasm-from-file",
-  setup(b) {
-    b.onLoad({ filter: /generated\/\w+\/internal\/class\.js$/ }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      const match = compilerWasmImport.exec(source);
-      if (match === null) throw new Error(`${args.path}: the query compiler's wasm import changed; update scripts/bundle.mjs`);
-      const base64Module = createRequire(args.path).resolve(`@prisma/client/runtime/${match[1]}.wasm-base64.mjs`);
-      const base64 = /const wasm = "([^"]+)"/.exec(await readFile(base64Module, "utf8"))?.[1];
-      if (base64 === undefined) throw new Error(`no wasm string in ${base64Module}`);
-      const wasmPath = join(distDir, `${match[1]}.wasm`);
-      await mkdir(distDir, { recursive: true });
-      await writeFile(wasmPath, Buffer.from(base64, "base64"));
-      const load = `return new WebAssembly.Module((await import("node:fs")).readFileSync(${JSON.stringify(wasmPath)}));`;
-      return { contents: withOwnModuleUrl(source.replace(compilerWasmImport, load), args.path), loader: "js" };
     });
   },
 };
@@ -88,7 +64,7 @@ const result = await build({
       "const __dirname = __berthDirname(__filename);",
     ].join("\n"),
   },
-  plugins: [compilerWasmFromFile, keepModuleUrls, importNativeInPlace],
+  plugins: [keepModuleUrls, importNativeInPlace],
   logLevel: "warning",
   metafile: true,
 });

@@ -2,8 +2,10 @@
 // generated/<provider>/. Generating needs no schema engine, but the CLI insists that
 // PRISMA_SCHEMA_ENGINE_BINARY names an existing file when it cannot download one.
 // --if-missing: only for providers without a generated client (used by typecheck).
+// Each client then takes its query compiler from src/query-plan-cache.ts instead of Prisma's
+// loader (see there why).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,4 +24,17 @@ for (const provider of ["sqlite", "postgresql"]) {
     },
   );
   if (result.status !== 0) process.exit(result.status ?? 1);
+  useCachingCompiler(provider);
+}
+
+/** Replaces the generated compiler loader (and its base64 decoder) by planCachingCompilerWasm. */
+function useCachingCompiler(provider) {
+  const file = join(packageDir, "generated", provider, "internal", "class.ts");
+  const loader = /async function decodeBase64AsWasm\([\s\S]*?\n\}\n\nconfig\.compilerWasm = \{[\s\S]*?\n\}\n/;
+  const source = readFileSync(file, "utf8");
+  if (!loader.test(source)) throw new Error(`${file}: Prisma's compiler loader changed; update generate-clients.mjs`);
+  const replaced = source
+    .replace(loader, `config.compilerWasm = planCachingCompilerWasm(${JSON.stringify(provider)})\n`)
+    .replace(/^import \* as runtime from .*$/m, (line) => `${line}\nimport { planCachingCompilerWasm } from "../../../src/query-plan-cache.js"`);
+  writeFileSync(file, replaced);
 }

@@ -22,6 +22,8 @@ export interface OpenDatabaseOptions {
   url: string;
   /** A directory where a migration lock file may be created (SQLite). */
   lockDir: string;
+  /** A file that keeps Prisma's query plans between processes (src/query-plan-cache.ts). */
+  planCacheFile?: string;
 }
 
 /**

@@ -1,13 +1,24 @@
 import type { Database, OpenDatabaseOptions } from "./database.js";
 import { providerOfUrl } from "./database-url.js";
+import { loadPlanCache, savePlanCache } from "./query-plan-cache.js";
 
 /**
  * Opens berth's database, migrating it first when it is new or behind this package's bundled
  * migrations (one process at a time; the others wait and find it current). Opening a current
  * database costs one query of _prisma_migrations. Errors are BerthError: UNAVAILABLE when the
- * database cannot be reached, with the URL minus its password in the message.
+ * database cannot be reached, with the URL minus its password in the message. With a
+ * planCacheFile, the client starts with the query plans kept there and close() adds new ones.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const { planCacheFile } = options;
+  if (planCacheFile === undefined) return openProvider(options);
+  loadPlanCache(planCacheFile);
+  const database = await openProvider(options);
+  let closing: Promise<void> | undefined;
+  return { ...database, close: () => (closing ??= database.close().finally(() => savePlanCache(planCacheFile))) };
+}
+
+async function openProvider(options: OpenDatabaseOptions): Promise<Database> {
   // Each provider's client and driver load only when that provider is used.
   if (providerOfUrl(options.url) === "sqlite") {
     const { openSqlite } = await import("./sqlite.js");

@@ -33,7 +33,7 @@ async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>
 describeDatabaseConformance({
   provider: "postgresql",
   async freshDatabase() {
-    return { url: await server.createDatabase(), lockDir };
+    return { url: await server.createDatabase(), lockDir, planCacheFile: join(lockDir, "query-plans.cache") };
   },
   whileMigrationLockHeld(options, use) {
     return withClient(options.url, async (session) => {

@@ -14,15 +14,9 @@ import { sqliteBusyTimeoutMs } from "./database.js";
 import { sqliteFilePath, type DatabaseProvider } from "./database-url.js";
 import { readMigrationList } from "./migrations.js";
 import { migrationsDir, schemaPath } from "./package-paths.js";
+import { webAssembly, type WasmExports } from "./webassembly.js";
 
 type SchemaEngineModule = typeof import("@prisma/schema-engine-wasm");
-type WasmExports = Record<string, unknown>;
-
-/** The little of the WebAssembly global used here (lib "dom" would declare all of it). */
-declare const WebAssembly: {
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: Record<string, object>): Promise<{ exports: WasmExports }>;
-};
 
 const noSchemaFilter = { externalTables: [], externalEnums: [] };
 
@@ -38,8 +32,8 @@ function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
       __wbg_set_wasm(exports: WasmExports): void;
     };
     const gluePath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-    const module = await WebAssembly.compile(await readFile(gluePath.replace(/\.js$/, ".wasm")));
-    const instance = await WebAssembly.instantiate(module, { "./schema_engine_bg.js": unrefTimers(glue) });
+    const module = await webAssembly.compile(await readFile(gluePath.replace(/\.js$/, ".wasm")));
+    const instance = await webAssembly.instantiate(module, { "./schema_engine_bg.js": unrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports["__wbindgen_start"] as (() => void) | undefined)?.();
     return glue;

@@ -37,7 +37,7 @@ describeDatabaseConformance({
   provider: "sqlite",
   async freshDatabase() {
     const root = freshRoot();
-    return { url: sqliteUrlForRoot(root), lockDir: root };
+    return { url: sqliteUrlForRoot(root), lockDir: root, planCacheFile: join(root, "query-plans.cache") };
   },
   async whileMigrationLockHeld(options, use) {
     // Held by this live process, which an open (here or elsewhere) must wait for.
