@@ -16,9 +16,9 @@ import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources, securityOptions } from "./host-config.js";
 import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
+import { runTool } from "../host/run-tool.js";
 import { setUpContainerNetwork } from "../network/container-network.js";
 import { commandStartFailure } from "./start-failure.js";
-import { loadExeca } from "../host/load-execa.js";
 import { prepareVolumes } from "../volumes/volume-first-use.js";
 
 // One start of a container, in order: rootfs, start plan (core), cgroups (limits written before
@@ -146,8 +146,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
       ...(exitCommand === undefined ? {} : { exitCommand }),
       waitStart: options.waitStart,
     });
-    const execa = await loadExeca();
-    const spawnMonitor = () => execa(runtime.helperPath, args, { env: runtime.monitorEnv(), extendEnv: false, reject: false, stdin: "ignore", cwd: "/" });
+    const spawnMonitor = () => runTool(runtime.helperPath, args, { env: runtime.monitorEnv(), exactEnv: true, cwd: "/" });
     const isMonitorsGroupWhole = () => monitorJoinFiles(layout, ctx.paths.rootHash).every((file) => existsSync(file));
     let result = await spawnMonitor();
     // An idle monitors group was removed (removeIdleRootGroups), in some hierarchy or all, while

@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 
 // Short host tools (mount, umount, cp, sync, getfattr, setfattr, unshare, sh, ip, iptables-save
-// and -restore) through node's own execFile. A build spawns a few dozen of them and a bridge start
-// four, and execa's extras (signal-exit cleanup, stream plumbing) cost about twice the CPU per
-// spawn; what streams, detaches or needs execa's options keeps loadExeca.
+// and -restore, and berth-init's monitor launcher) through node's own spawn. A build spawns a few
+// dozen of them and a start several, and execa costs about twice the CPU per spawn plus its own
+// loading; what streams or detaches keeps loadExeca.
 
 export interface ToolResult {
   /** The exit status; -1 when the tool could not run or died of a signal. */
@@ -15,14 +15,39 @@ export interface ToolResult {
   message: string;
 }
 
-/** Runs `file` to its end (never rejects); `env` is added to this process's environment. */
-export function runTool(file: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<ToolResult> {
+export interface ToolOptions {
+  cwd?: string;
+  /** Added to this process's environment, or the whole environment with exactEnv. */
+  env?: Record<string, string>;
+  exactEnv?: boolean;
+  /** Written to the tool's stdin; without it, stdin is /dev/null. */
+  input?: string;
+}
+
+/** Runs `file` to its end, stdout and stderr collected (never rejects). */
+export function runTool(file: string, args: readonly string[], options: ToolOptions = {}): Promise<ToolResult> {
   return new Promise((resolve) => {
-    const child = execFile(file, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 1 << 30, encoding: "utf8" }, (error, stdout, stderr) => {
-      const exitCode = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
-      resolve({ exitCode, stdout, stderr: stderr.replace(/\n$/, ""), message: error?.message ?? "" });
+    const env = options.exactEnv ? options.env : { ...process.env, ...options.env };
+    const child =
+      options.input === undefined
+        ? spawn(file, args, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+        : spawn(file, args, { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    let failure: Error | undefined;
+    child.once("error", (error) => (failure = error));
+    child.once("close", (code, signal) => {
+      const err = Buffer.concat(stderr).toString("utf8").replace(/\n$/, "");
+      const exitCode = failure === undefined && code !== null ? code : -1;
+      const why = failure?.message ?? (signal !== null ? `killed by ${signal}` : err);
+      const message = exitCode === 0 ? "" : `Command failed: ${[file, ...args].join(" ")}${why ? `: ${why}` : ""}`;
+      resolve({ exitCode, stdout: Buffer.concat(stdout).toString("utf8"), stderr: err, message });
     });
-    child.stdin?.on("error", () => undefined); // a tool that exits without reading its input
-    child.stdin?.end(options.input ?? "");
+    if (options.input !== undefined) {
+      child.stdin?.on("error", () => undefined); // a tool that exits without reading its input
+      child.stdin?.end(options.input);
+    }
   });
 }
