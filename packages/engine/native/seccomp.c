@@ -115,7 +115,7 @@ static void abi_rules(struct filter *f, enum seccomp_abi abi, uint64_t caps)
     emit(f, (struct sock_filter)RET_ERRNO(EPERM));
 }
 
-void seccomp_apply_default(uint64_t caps)
+void seccomp_default_program(uint64_t caps, struct sock_fprog *prog)
 {
     static struct filter f;
     f.len = 0;
@@ -134,7 +134,14 @@ void seccomp_apply_default(uint64_t caps)
     abi_rules(&f, SECCOMP_X32, caps);
     land(&f, to_i386);
     abi_rules(&f, SECCOMP_I386, caps);
-    struct sock_fprog prog = {.len = f.len, .filter = f.code};
+    prog->len = f.len;
+    prog->filter = f.code;
+}
+
+void seccomp_apply_default(uint64_t caps)
+{
+    struct sock_fprog prog;
+    seccomp_default_program(caps, &prog);
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
         die("install the seccomp filter");
 }

@@ -24,6 +24,9 @@ extern const struct seccomp_syscall seccomp_syscalls[];
 extern const size_t seccomp_syscall_count;
 extern const struct seccomp_argument_syscalls seccomp_argument_syscalls;
 
+struct sock_fprog;
+/* Builds the program seccomp_apply_default installs (a static buffer, valid until the next call). */
+void seccomp_default_program(uint64_t caps, struct sock_fprog *prog);
 /* Installs docker's default profile for a process that will hold caps (bit N = capability N):
    every other syscall fails with EPERM. Needs CAP_SYS_ADMIN or no_new_privs; dies on error. */
 void seccomp_apply_default(uint64_t caps);
