@@ -36,6 +36,7 @@ static void parse_options(struct monitor_opts *o, int argc, char **argv)
     o->log_max_size = 10 * 1024 * 1024;
     o->log_max_files = 3;
     o->ready_fd = -1;
+    o->exec_fd = -1;
     int i = 1;
     for (; i < argc; i++) {
         const char *opt = argv[i];
@@ -79,6 +80,8 @@ static void parse_options(struct monitor_opts *o, int argc, char **argv)
             strv_push(&o->exit_command, option_value(argc, argv, &i));
         } else if (strcmp(opt, "--ready-fd") == 0)
             o->ready_fd = (int)parse_num(opt, option_value(argc, argv, &i), 0, 1 << 20);
+        else if (strcmp(opt, "--exec-fd") == 0)
+            o->exec_fd = (int)parse_num(opt, option_value(argc, argv, &i), 3, 9);
         else if (strcmp(opt, "--wait-start") == 0)
             o->wait_start = true;
         else
@@ -88,12 +91,15 @@ static void parse_options(struct monitor_opts *o, int argc, char **argv)
         fail(EINVAL, "monitor: no command given");
     if (o->wait_start && !o->attach_socket)
         fail(EINVAL, "monitor: --wait-start needs --attach-socket");
+    if (o->tty && o->exec_fd == 3)
+        fail(EINVAL, "monitor: --exec-fd 3 is the console socket's with --tty");
     o->argv = argv + i;
 }
 
-/* Double fork with setsid in between. The caller's process waits for the monitor's pid (sent
-   once the child runs), prints it and exits 0, or exits 125 when the monitor failed to start
-   (the monitor has printed why on the shared stderr). Returns, in the monitor, the report fd. */
+/* Double fork with setsid in between. The caller's process waits for the monitor's report: its
+   pid (sent once the child runs), which it prints and exits 0, or "exit N" (the init could not
+   exec the command), which it exits with; it exits 125 when the monitor failed to start. The
+   monitor has printed why on the shared stderr. Returns, in the monitor, the report fd. */
 static int detach(void)
 {
     int report[2];
@@ -119,6 +125,10 @@ static int detach(void)
         }
         if (len < 2 || !memchr(line, '\n', len))
             _exit(EXIT_HELPER_FAILED);
+        if (strncmp(line, "exit ", 5) == 0) {
+            int code = atoi(line + 5); /* digits up to the newline */
+            _exit(code > 0 && code < 256 ? code : EXIT_HELPER_FAILED);
+        }
         write_all(1, line, (size_t)((char *)memchr(line, '\n', len) - line) + 1);
         _exit(0);
     }
@@ -146,9 +156,10 @@ static void write_pid_file(const char *path, pid_t pid, pid_t victim)
     }
 }
 
-/* In the child: stdio and console socket in place, cgroups joined (errors go to the sync pipe,
-   which is closed once joined), then the start gate (EOF once the monitor lets go), then exec. */
-static noreturn void run_child(const struct monitor_opts *o, const int stdio[3], int console, int sync, int start)
+/* In the child: stdio, console socket and exec status pipe in place, cgroups joined (errors go to
+   the sync pipe, which is closed once joined), then the start gate (EOF once the monitor lets
+   go), then exec. */
+static noreturn void run_child(const struct monitor_opts *o, const int stdio[3], int console, int exec_status, int sync, int start)
 {
     reset_signals();
     if (setsid() < 0)
@@ -159,6 +170,11 @@ static noreturn void run_child(const struct monitor_opts *o, const int stdio[3],
     int next = 3;
     if (console >= 0 && dup2(console, next++) < 0)
         die("dup2");
+    if (exec_status >= 0) {
+        if (dup2(exec_status, o->exec_fd) < 0)
+            die("dup2");
+        next = o->exec_fd >= next ? o->exec_fd + 1 : next;
+    }
     int sync_at = next++;
     if (dup2(sync, sync_at) < 0)
         die("dup2");
@@ -213,9 +229,11 @@ static int make_pipe(int ends[2])
 /* Starts the child; fills the monitor's side of its stdio. Returns the sync pipe's read end. */
 static int start_child(struct monitor *m, const struct monitor_opts *o)
 {
-    int out[2], err[2], in[2] = {-1, -1}, console[2] = {-1, -1}, sync[2], gate[2] = {-1, -1};
+    int out[2], err[2], in[2] = {-1, -1}, console[2] = {-1, -1}, sync[2], gate[2] = {-1, -1}, exec[2] = {-1, -1};
     if (o->wait_start)
         make_pipe(gate);
+    if (o->exec_fd >= 0)
+        make_pipe(exec);
     make_pipe(out);
     make_pipe(err);
     make_pipe(sync);
@@ -234,8 +252,10 @@ static int start_child(struct monitor *m, const struct monitor_opts *o)
         die("fork");
     if (pid == 0) {
         int stdio[3] = {in[0], out[1], err[1]};
-        run_child(o, stdio, console[1], sync[1], gate[0]);
+        run_child(o, stdio, console[1], exec[1], sync[1], gate[0]);
     }
+    if (exec[1] >= 0)
+        close(exec[1]);
     close(out[1]);
     close(err[1]);
     close(sync[1]);
@@ -245,6 +265,7 @@ static int start_child(struct monitor *m, const struct monitor_opts *o)
     if (gate[0] >= 0)
         close(gate[0]);
     m->gate_fd = gate[1];
+    m->exec_fd = exec[0];
     m->child = pid;
     m->out.fd = out[0];
     m->err.fd = err[0];
@@ -254,6 +275,8 @@ static int start_child(struct monitor *m, const struct monitor_opts *o)
     set_nonblock(m->err.fd);
     if (m->stdin_fd >= 0)
         set_nonblock(m->stdin_fd);
+    if (m->exec_fd >= 0)
+        set_nonblock(m->exec_fd);
     return sync[0];
 }
 
@@ -323,13 +346,24 @@ int cmd_monitor(int argc, char **argv)
         write_all(opts.ready_fd, "1", 1);
         close(opts.ready_fd);
     }
-    if (report >= 0) {
-        int null = devnull_high(O_RDWR);
-        for (int fd = 0; fd < 3; fd++)
-            dup2(null, fd);
-        close(null);
-        dprintf(report, "%d\n", (int)getpid());
-        close(report);
-    }
+    m->report_fd = report;
+    /* Like runc start: a detached start is reported once the command runs (or could not). */
+    if (report >= 0 && (m->exec_fd < 0 || opts.wait_start))
+        monitor_report_start(m);
     return monitor_run(m);
+}
+
+void monitor_report_start(struct monitor *m)
+{
+    int null = devnull_high(O_RDWR);
+    for (int fd = 0; fd < 3; fd++)
+        dup2(null, fd);
+    close(null);
+    int code = m->exec_error_len > 0 ? atoi(m->exec_error) : 0;
+    if (code > 0)
+        dprintf(m->report_fd, "exit %d\n", code);
+    else
+        dprintf(m->report_fd, "%d\n", (int)getpid());
+    close(m->report_fd);
+    m->report_fd = -1;
 }

@@ -137,6 +137,35 @@ static void take_console(struct monitor *m)
     flush_stdin(m);
 }
 
+/* The init's exec status: nothing until EOF when the command was exec'd (close-on-exec), else
+   "<code> <message>" before it exits with that code. */
+static void read_exec_status(struct monitor *m)
+{
+    char buf[256];
+    ssize_t n = read(m->exec_fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n > 0) {
+        size_t keep = (size_t)n < EXEC_ERROR_MAX - m->exec_error_len ? (size_t)n : EXEC_ERROR_MAX - m->exec_error_len;
+        memcpy(m->exec_error + m->exec_error_len, buf, keep);
+        m->exec_error_len += keep;
+        return;
+    }
+    close(m->exec_fd);
+    m->exec_fd = -1;
+    monitor_exec_status_done(m);
+}
+
+void monitor_exec_status_done(struct monitor *m)
+{
+    m->exec_error[m->exec_error_len] = '\0';
+    const char *message = strchr(m->exec_error, ' ');
+    if (message)
+        dprintf(2, "berth-init: %s\n", message + 1);
+    if (m->report_fd >= 0)
+        monitor_report_start(m);
+}
+
 static void reap(struct monitor *m)
 {
     struct signalfd_siginfo info;
@@ -166,7 +195,7 @@ static void serve(struct monitor *m)
     struct attach_sink sink = {on_stdin, on_resize, on_close_stdin, on_start, m};
     struct stream_state *streams[3] = {&m->out, &m->err, &m->pty};
     for (;;) {
-        bool open = m->out.fd >= 0 || m->err.fd >= 0 || m->pty.fd >= 0;
+        bool open = m->out.fd >= 0 || m->err.fd >= 0 || m->pty.fd >= 0 || m->exec_fd >= 0;
         if (m->reaped && (!open || now_ms() >= drain_until))
             break;
         if (cap < 8 + m->attach.count) {
@@ -181,6 +210,7 @@ static void serve(struct monitor *m)
         add(fds, &n, m->console_fd, POLLIN);
         add(fds, &n, m->attach.listen_fd, POLLIN);
         add(fds, &n, m->pending_len > 0 ? stdin_target(m) : -1, POLLOUT);
+        add(fds, &n, m->exec_fd, POLLIN);
         int first_client = n;
         bool read_clients = sizeof m->pending - m->pending_len >= 4096;
         int clients = read_clients ? m->attach.count : 0;
@@ -211,6 +241,8 @@ static void serve(struct monitor *m)
             attach_accept(&m->attach);
         if (fds[6].revents)
             flush_stdin(m);
+        if (fds[7].revents)
+            read_exec_status(m);
         for (int i = 0; i < clients; i++)
             if (fds[first_client + i].revents && sizeof m->pending - m->pending_len >= 4096)
                 attach_read(&m->attach, i, &sink);
@@ -219,14 +251,23 @@ static void serve(struct monitor *m)
     free(fds);
 }
 
+/* The exit record; with "execError" when the init could not exec the command. */
 static void write_exit_file(const struct monitor *m, int code)
 {
-    char when[TIME_TEXT_MAX], signal_text[16] = "null", json[256];
+    static char json[256 + 6 * EXEC_ERROR_MAX], reason[6 * EXEC_ERROR_MAX + 32];
+    char when[TIME_TEXT_MAX], signal_text[16] = "null";
     format_time(when, &m->finished);
     if (WIFSIGNALED(m->status))
         snprintf(signal_text, sizeof signal_text, "%d", WTERMSIG(m->status));
-    int len = snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%s,\"finishedAt\":\"%s\",\"oomKilled\":false}\n",
-                       code, signal_text, when);
+    const char *message = m->exec_error_len > 0 ? strchr(m->exec_error, ' ') : NULL;
+    reason[0] = '\0';
+    if (message) {
+        memcpy(reason, ",\"execError\":\"", 14);
+        size_t len = 14 + json_escape(reason + 14, (const unsigned char *)message + 1, strlen(message + 1));
+        memcpy(reason + len, "\"", 2);
+    }
+    int len = snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%s,\"finishedAt\":\"%s\",\"oomKilled\":false%s}\n",
+                       code, signal_text, when, reason);
     if (write_file_atomic(m->opts->exit_file, json, (size_t)len) < 0)
         dprintf(2, "berth-init: write %s: %s\n", m->opts->exit_file, strerror(errno));
 }
@@ -262,6 +303,11 @@ int monitor_run(struct monitor *m)
     on_start(m);
     if (m->console_fd >= 0)
         close(m->console_fd);
+    if (m->exec_fd >= 0) { /* held past the drain limit (an init without --exec-fd): it exec'd */
+        close(m->exec_fd);
+        m->exec_fd = -1;
+        monitor_exec_status_done(m);
+    }
     int code = WIFEXITED(m->status) ? WEXITSTATUS(m->status) : 128 + WTERMSIG(m->status);
     if (m->opts->exit_file)
         write_exit_file(m, code);

@@ -19,6 +19,7 @@ struct monitor_opts {
     struct strv exit_command; /* argv: --exit-command then each --exit-arg */
     bool wait_start;          /* the child waits for an attach client with start=1 */
     int ready_fd;             /* -1 when not given */
+    int exec_fd;              /* --exec-fd: the child's fd for the exec status pipe; -1 when not given */
     char **argv;
 };
 
@@ -30,6 +31,8 @@ struct stream_state {
 
 /* Stdin bytes from clients that the child has not taken yet. */
 #define PENDING_STDIN_MAX (64 * 1024)
+/* The longest exec failure kept ("<code> exec: ..."); the rest is dropped. */
+#define EXEC_ERROR_MAX 1024
 
 struct monitor {
     const struct monitor_opts *opts;
@@ -41,6 +44,10 @@ struct monitor {
     int console_fd; /* our end of the console socket, until the pty master arrives */
     int stdin_fd;   /* write end of the child's stdin pipe (without --tty), or -1 */
     int gate_fd;    /* with --wait-start: closing it lets the child exec; -1 once open */
+    int exec_fd;    /* read end of the exec status pipe until its EOF, or -1 */
+    size_t exec_error_len;
+    char exec_error[EXEC_ERROR_MAX + 1]; /* what the init wrote there: "<code> <message>", or empty */
+    int report_fd;  /* with --detach: the caller's report, while it waits for the exec status; else -1 */
     bool stdin_closing;
     size_t pending_len;
     char pending[PENDING_STDIN_MAX];
@@ -51,6 +58,11 @@ struct monitor {
 };
 
 int cmd_monitor(int argc, char **argv);
+/* With --detach: tells the caller the monitor's pid (it prints it and exits 0), or, when the
+   init could not exec the command, that code (it exits with it); then closes the monitor's stdio. */
+void monitor_report_start(struct monitor *m);
+/* The exec status pipe reached EOF: says any failure on stderr, then sends a waiting report. */
+void monitor_exec_status_done(struct monitor *m);
 /* Serves the child until it has exited and its output is drained; then writes the exit file,
    tells attached clients, runs the exit command. Returns the exit code (128+N for signal N). */
 int monitor_run(struct monitor *m);

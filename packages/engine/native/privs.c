@@ -167,10 +167,17 @@ void proc_apply(const struct proc_opts *opts)
         die("set no_new_privs");
 }
 
-/* Prints "berth-init: exec: "<cmd>": <reason>" and exits with code. */
+/* Where proc_exec says why an exec failed: -1 for stderr, else init's --exec-fd. */
+static int exec_report_fd = -1;
+
+/* Says "exec: "<cmd>": <reason>" (on stderr with the berth-init: prefix, or as "<code> <message>"
+   on the exec fd) and exits with code. */
 static noreturn void exec_fail(int code, const char *cmd, const char *reason)
 {
-    dprintf(2, "berth-init: exec: \"%s\": %s\n", cmd, reason);
+    if (exec_report_fd >= 0)
+        dprintf(exec_report_fd, "%d exec: \"%s\": %s", code, cmd, reason);
+    else
+        dprintf(2, "berth-init: exec: \"%s\": %s\n", cmd, reason);
     _exit(code);
 }
 
@@ -267,11 +274,16 @@ int cmd_init(int argc, char **argv)
             continue;
         if (strcmp(argv[i], "--console-fd") == 0)
             console_fd = (int)parse_num("--console-fd", option_value(argc, argv, &i), 0, 1 << 20);
+        else if (strcmp(argv[i], "--exec-fd") == 0)
+            exec_report_fd = (int)parse_num("--exec-fd", option_value(argc, argv, &i), 0, 1 << 20);
         else
             fail(EINVAL, "init: unknown option %s", argv[i]);
     }
     if (i >= argc)
         fail(EINVAL, "init: no command given");
+    /* Closed by a successful exec (the monitor reads EOF), so nothing of the command holds it. */
+    if (exec_report_fd >= 0 && fcntl(exec_report_fd, F_SETFD, FD_CLOEXEC) < 0)
+        die("--exec-fd %d", exec_report_fd);
     if (setup.rootfs)
         setup_perform(&setup, opts.cwd);
     char **env = proc_env(&opts);

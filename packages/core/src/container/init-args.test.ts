@@ -97,9 +97,10 @@ describe("renderInitArgs", () => {
     expect(occurrences(text, "--mount", 5)).toContainEqual(["bind", hostile, "/data/'; reboot; '", "rbind,rprivate", "dir"]);
   });
 
-  it("hands a TTY's console socket to the helper and refuses a bad fd or a NUL byte", () => {
-    expect(renderInitArgs(plan(), { consoleFd: 3 }).slice(-6)).toEqual(["--console-fd", "3", "--", "sh", "-c", "echo 'hi' $HOME"]);
+  it("hands a TTY's console socket and the exec status pipe to the helper and refuses a bad fd or a NUL byte", () => {
+    expect(renderInitArgs(plan(), { consoleFd: 3, execFd: 4 }).slice(-8)).toEqual(["--console-fd", "3", "--exec-fd", "4", "--", "sh", "-c", "echo 'hi' $HOME"]);
     expect(() => renderInitArgs(plan(), { consoleFd: -1 })).toThrow("invalid console fd: -1");
+    expect(() => renderInitArgs(plan(), { execFd: 1.5 })).toThrow("invalid exec fd: 1.5");
     expect(() => renderInitArgs(plan({}, ["echo", "a\0b"]))).toThrow("NUL");
   });
 });

@@ -11,6 +11,8 @@ export interface InitArgsOptions {
   netns?: string;
   /** With a TTY: the fd of the monitor's console socket (`init --console-fd`), which gets the pty master. */
   consoleFd?: number;
+  /** The monitor's exec status pipe (`init --exec-fd`): closed by the exec, or told why it failed. */
+  execFd?: number;
 }
 
 const UNSHARED = ["mount", "uts", "ipc", "cgroup"] as const;
@@ -33,8 +35,9 @@ function setupArgs(plan: StartPlan, netns: string | undefined): string[] {
 
 /** The `berth-init init` command line (its flags, then `--` and the process's argv). */
 export function renderInitArgs(plan: StartPlan, options: InitArgsOptions = {}): string[] {
-  const { consoleFd } = options;
+  const { consoleFd, execFd } = options;
   if (consoleFd !== undefined && !(Number.isInteger(consoleFd) && consoleFd >= 0)) throw invalidArgument(`invalid console fd: ${consoleFd}`);
+  if (execFd !== undefined && !(Number.isInteger(execFd) && execFd >= 0)) throw invalidArgument(`invalid exec fd: ${execFd}`);
   const args = [
     "init",
     ...setupArgs(plan, options.netns),
@@ -48,6 +51,7 @@ export function renderInitArgs(plan: StartPlan, options: InitArgsOptions = {}): 
     "--clear-env",
     ...plan.env.flatMap((entry) => ["--env", entry]),
     ...(consoleFd === undefined ? [] : ["--console-fd", String(consoleFd)]),
+    ...(execFd === undefined ? [] : ["--exec-fd", String(execFd)]),
     "--",
     ...plan.argv,
   ];

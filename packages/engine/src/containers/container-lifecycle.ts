@@ -103,9 +103,11 @@ async function relayAttached(ctx: EngineContext, runtime: ContainerRuntime, reco
     return undefined;
   }
   ctx.logger.debug({ container: id, phase: "attached run" }, "start phase");
-  const code = outcome.exitCode ?? (await readExitFile(paths.exitFile).catch(() => undefined))?.exitCode;
+  // Written before the exit frame was sent: the exit code, and why the command could not run.
+  const exit = await readExitFile(paths.exitFile).catch(() => undefined);
+  const code = outcome.exitCode ?? exit?.exitCode;
   // This client's own start whose command could not run fails like a detached one (below).
-  const failure = started === undefined ? undefined : await commandStartFailure(paths, started.row.pid);
+  const failure = started === undefined ? undefined : commandStartFailure(exit?.exitCode, exit?.execError);
   if (recordsExit) {
     await waitUntil(() => hasExitFile(ctx, record), 2_000);
     const after = await finishInline(ctx, runtime, id);

@@ -20,7 +20,7 @@ async function buildProbe(dir: string): Promise<string> {
 const probe = (text: string) => Object.fromEntries(text.trim().split("\n").map((line) => line.split(" ") as [string, string]));
 
 describe("seccomp", () => {
-  it("refuses keyctl, add_key, unshare, mount, reboot, odd personalities, AF_VSOCK and clone3 as docker's profile does", async () => {
+  it("refuses keyctl, add_key, unshare, mount, reboot, odd personalities, AF_ALG, AF_VSOCK and clone3 as docker's profile does, x32 calls too", async () => {
     const root = await freshRoot();
     const dir = await buildProbe(`${root.root}/probe`);
     const filtered = await runAttached(root.engine, { image: "busybox", volumes: [`${dir}:/probe:ro`], cmd: ["sh", "-c", "grep '^Seccomp:' /proc/self/status; /probe/probe"] });
@@ -28,7 +28,8 @@ describe("seccomp", () => {
     expect(filtered.stdout.split("\n")[0]).toBe("Seccomp:\t2");
     expect(probe(filtered.stdout.split("\n").slice(1).join("\n"))).toEqual({
       keyctl: "EPERM", add_key: "EPERM", unshare: "EPERM", mount: "EPERM", reboot: "EPERM",
-      personality_query: "ok", personality_bsd: "EPERM", socket_vsock: "EPERM", socket_unix: "ok", clone3: "ENOSYS",
+      personality_query: "ok", personality_bsd: "EPERM", socket_vsock: "EPERM", socket_unix: "ok", socket_alg: "EPERM", clone3: "ENOSYS",
+      x32_getpid: expect.any(String), x32_keyctl: "EPERM", x32_mount: "EPERM",
     });
 
     const unconfined = await runAttached(root.engine, { image: "busybox", securityOpt: ["seccomp=unconfined"], volumes: [`${dir}:/probe:ro`], cmd: ["sh", "-c", "grep '^Seccomp:' /proc/self/status; /probe/probe"] });
@@ -37,6 +38,10 @@ describe("seccomp", () => {
     expect(probe(unconfined.stdout.split("\n").slice(1).join("\n"))).toMatchObject({
       keyctl: "ok", add_key: "ok", unshare: "ok", mount: "EPERM", reboot: "EPERM", personality_bsd: "ok", clone3: "EINVAL",
     });
+    // An x32 call the profile allows reaches the kernel (ok, or ENOSYS from one without x32), as without the filter.
+    const x32 = (text: string) => probe(text.split("\n").slice(1).join("\n")).x32_getpid;
+    expect(x32(filtered.stdout)).toBe(x32(unconfined.stdout));
+    expect(["ok", "ENOSYS"]).toContain(x32(filtered.stdout));
   }, 120_000);
 
   it("leaves busybox's everyday work alone, and --privileged runs without a filter", async () => {

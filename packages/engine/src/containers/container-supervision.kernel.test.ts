@@ -110,4 +110,15 @@ describe("a detached start whose command cannot run", () => {
     expect(own.exitCode).toBe(127);
     expect(await state(engine, own.id)).toMatchObject({ Status: "exited", ExitCode: 127 });
   }, 60_000);
+
+  it("takes a command that prints berth-init's own exec message and exits 127 for a normal exit, detached or attached", async () => {
+    const { engine } = await freshRoot();
+    const lookalike = ["sh", "-c", 'echo \'berth-init: exec: "x": executable file not found in $PATH\' >&2; exit 127'];
+    const detached = await runDetached(engine, lookalike);
+    expect(await engine.containers.wait(detached)).toBe(127);
+    expect(await state(engine, detached)).toMatchObject({ Status: "exited", ExitCode: 127, Error: "" });
+    const attached = await runAttached(engine, { image: "busybox", cmd: lookalike });
+    expect(attached).toMatchObject({ exitCode: 127, stderr: 'berth-init: exec: "x": executable file not found in $PATH\n' });
+    expect(await state(engine, attached.id)).toMatchObject({ Status: "exited", ExitCode: 127, Error: "" });
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { BerthError, planContainerStart, renderInitArgs, type StartPlan } from "@berth/core";
 import type { CgroupLayout } from "../cgroups/cgroup-driver.js";
@@ -7,7 +7,7 @@ import { needsNodevMounts, performCgroupPlan, planCgroupCreate } from "../cgroup
 import type { EngineContext } from "../engine-context.js";
 import { helperMessages } from "../native/helper-errors.js";
 import { monitorArgs, parseMonitorPid } from "../native/monitor-args.js";
-import { CONSOLE_FD } from "../native/process-args.js";
+import { CONSOLE_FD, EXEC_FD } from "../native/process-args.js";
 import { containerMountPoints, startMountInputs, volumeUses } from "./container-mounts.js";
 import { containerPaths, type ContainerPaths } from "./container-paths.js";
 import { releaseContainerResources } from "./container-resources.js";
@@ -15,7 +15,7 @@ import { containerLayers, mountRootfs } from "./container-rootfs.js";
 import type { ContainerRuntime } from "./container-runtime.js";
 import type { ContainerRecord } from "./container-store.js";
 import { hostConfigResources, securityOptions } from "./host-config.js";
-import { isProcessRunning, readFileInRoot, waitUntil } from "./host-processes.js";
+import { readFileInRoot } from "./host-processes.js";
 import { runTool } from "../host/run-tool.js";
 import { setUpContainerNetwork } from "../network/container-network.js";
 import { commandStartFailure } from "./start-failure.js";
@@ -26,32 +26,17 @@ import { prepareVolumes } from "../volumes/volume-first-use.js";
 // new pid namespace (`--pidns`), joins the container's cgroups before it execs, and execs
 // `berth-init init --rootfs …` (core's renderInitArgs): the helper joins the netns, unshares the
 // rest, mounts the plan, pivots, drops privileges and execs the command, all in one process. So
-// the pid file holds the container's PID 1 and no parent stays around.
+// the pid file holds the container's PID 1 and no parent stays around. Like `runc start`, a
+// start without an attach client returns once the command runs (the monitor answers once the
+// init's exec status pipe closes), so a signal sent next reaches it, not the setup; a command
+// that could not be exec'd fails the start (start-failure.ts).
 
 export interface LaunchResult {
   pid: number;
   monitorPid: number;
 }
 
-const SETUP_TIMEOUT_MS = 30_000;
 const MONITOR_GROUP_RETRIES = 3;
-
-/**
- * Has the container's PID 1 exec'd the command (or ended)? Before that it is the monitor's fork,
- * then berth-init init.
- */
-function isPastSetup(pid: number, helperPath: string): boolean {
-  let argv: string[];
-  try {
-    argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  } catch {
-    return true;
-  }
-  const [command, first] = argv;
-  // Empty while an execve replaces the image, and for a zombie: only the latter has ended.
-  if (argv.length <= 1 && command === "") return !isProcessRunning(pid);
-  return !(command === helperPath && (first === "monitor" || first === "init"));
-}
 
 /** Every v1 hierarchy the container sees under /sys/fs/cgroup: co-mounted controllers joined by commas. */
 function v1Hierarchies(layout: Extract<CgroupLayout, { version: 1 }>): string[] {
@@ -121,7 +106,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     await mountRootfs(ctx, record.row, paths);
     phase("rootfs");
     const plan = await planStart(ctx, runtime, record, paths, layout);
-    const initArgv = [runtime.helperPath, ...renderInitArgs(plan, { netns: paths.netns, ...(plan.tty ? { consoleFd: CONSOLE_FD } : {}) })];
+    const initArgv = [runtime.helperPath, ...renderInitArgs(plan, { netns: paths.netns, execFd: EXEC_FD, ...(plan.tty ? { consoleFd: CONSOLE_FD } : {}) })];
     phase("plan");
     await runtime.ensureMonitorsGroup();
     const cgroupPlan = planCgroupCreate(layout, ctx.paths.rootHash, id, plan.cgroup);
@@ -145,6 +130,7 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
       pidNamespace: true,
       ...(exitCommand === undefined ? {} : { exitCommand }),
       waitStart: options.waitStart,
+      execFd: EXEC_FD,
     });
     const spawnMonitor = () => runTool(runtime.helperPath, args, { env: runtime.monitorEnv(), exactEnv: true, cwd: "/" });
     const isMonitorsGroupWhole = () => monitorJoinFiles(layout, ctx.paths.rootHash).every((file) => existsSync(file));
@@ -158,18 +144,13 @@ export async function launchContainer(ctx: EngineContext, runtime: ContainerRunt
     }
     if (result.exitCode !== 0) {
       const reasons = helperMessages(result.stderr);
+      const failure = commandStartFailure(result.exitCode, reasons.at(-1));
+      if (failure !== undefined) throw failure;
       throw new BerthError("INTERNAL", `cannot start container ${id}: ${reasons.length > 0 ? reasons.join("; ") : result.stderr || result.message}`);
     }
     const monitorPid = parseMonitorPid(result.stdout);
     const pid = Number((await readFile(paths.pidFile, "utf8")).trim());
     phase("monitor");
-    if (!options.waitStart) {
-      // Like `runc start`: back once the command runs, so a signal sent next reaches it, not the setup.
-      await waitUntil(() => isPastSetup(pid, runtime.helperPath), SETUP_TIMEOUT_MS, 2);
-      const failure = await commandStartFailure(paths, pid);
-      if (failure !== undefined) throw failure;
-      phase("setup");
-    }
     return { pid, monitorPid };
   } catch (error) {
     await releaseContainerResources(ctx, runtime, id, paths).catch((cleanupError: unknown) => {

@@ -7,7 +7,7 @@ import { connectAttach } from "./attach-client.js";
 import { attachRequestLine, encodeFrame, FRAME, FrameDecoder } from "./attach-protocol.js";
 import { readExitFile } from "./exit-file.js";
 import { monitorArgs, parseMonitorPid, type MonitorOptions } from "./monitor-args.js";
-import { CONSOLE_FD } from "./process-args.js";
+import { CONSOLE_FD, EXEC_FD } from "./process-args.js";
 import { containerArgv, type ContainerSpec } from "./test-support/busybox-container.js";
 import { isAlive, useNativeFixtures, waitFor } from "./test-support/fixtures.js";
 import { joinStream, readLogs } from "./test-support/run-monitor.js";
@@ -80,6 +80,33 @@ describe("berth-init monitor --detach", () => {
     expect(result.exitCode).toBe(125);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^berth-init: open log file .*missing-dir\/log: No such file or directory$/);
+  });
+
+  it("answers once the command runs, or with the init's 127/126 when it could not exec it, told over --exec-fd and not by the log", async () => {
+    const start = async (argv: string[]) => {
+      const dir = await fx.tempDir();
+      const files = { pidFile: join(dir, "pid"), exitFile: join(dir, "exit.json"), logFile: join(dir, "container.log") };
+      fx.trackPidFile(files.pidFile);
+      const init = containerArgv({ rootfs: fx.rootfs, helper: fx.helper, argv, execFd: EXEC_FD });
+      const result = await execa(fx.helper, monitorArgs({ argv: init, pidNamespace: true, detach: true, execFd: EXEC_FD, ...files }), { reject: false });
+      if (result.exitCode === 0) fx.track(parseMonitorPid(result.stdout));
+      const exit = await waitFor("the exit file", () => readExitFile(files.exitFile));
+      return { result, exit, log: joinStream(await readLogs(files.logFile), "stderr") };
+    };
+    const missing = await start(["nosuchcmd"]);
+    expect(missing.result).toMatchObject({ exitCode: 127, stdout: "", stderr: 'berth-init: exec: "nosuchcmd": executable file not found in $PATH' });
+    expect(missing.exit).toMatchObject({ exitCode: 127, execError: 'exec: "nosuchcmd": executable file not found in $PATH' });
+    expect(missing.log).toBe(""); // the reason is the start's, not the container's output
+    const notExecutable = await start(["/etc/passwd"]);
+    expect(notExecutable.result).toMatchObject({ exitCode: 126, stderr: 'berth-init: exec: "/etc/passwd": permission denied' });
+
+    // A command that says the same and exits 127 itself ran: the caller gets the monitor's pid.
+    const lookalike = await start(["sh", "-c", 'echo \'berth-init: exec: "x": executable file not found in $PATH\' >&2; exit 127']);
+    expect(lookalike.result.exitCode).toBe(0);
+    expect(parseMonitorPid(lookalike.result.stdout)).toBeGreaterThan(0);
+    expect(lookalike.exit.exitCode).toBe(127);
+    expect(lookalike.exit).not.toHaveProperty("execError");
+    expect(lookalike.log).toBe('berth-init: exec: "x": executable file not found in $PATH\n');
   });
 });
 

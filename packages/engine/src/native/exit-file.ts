@@ -12,6 +12,8 @@ export interface ExitRecord {
   finishedAt: string;
   /** Always false from the monitor: the engine decides from the memory cgroup's counters. */
   oomKilled: boolean;
+  /** Why the init could not exec the command (`exec: "x": …`, docker's wording); absent when it ran. */
+  execError?: string;
 }
 
 const exitRecordSchema = z.object({
@@ -19,6 +21,7 @@ const exitRecordSchema = z.object({
   signal: z.number().int().min(1).max(64).nullable(),
   finishedAt: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/),
   oomKilled: z.boolean(),
+  execError: z.string().optional(),
 });
 
 export function parseExitFile(text: string): ExitRecord {

@@ -33,6 +33,13 @@ export interface MonitorOptions {
   /** One byte is written to this fd once the child is forked, in its cgroups and its pid file written. */
   readyFd?: number;
   /**
+   * The child gets a pipe as this fd (3-9; not 3 with tty), which its init closes by exec'ing the
+   * command (`init --exec-fd`) or fills with why it could not. With detach and without
+   * waitStart the caller is answered only then: the monitor's pid, or the init's 127/126 with
+   * its reason on stderr. The exit file carries the reason as `execError`.
+   */
+  execFd?: number;
+  /**
    * The child waits before it execs until an attach client registers with `start: true`, so that
    * client sees all output (`run` and `start -a`). Needs attachSocket.
    */
@@ -75,6 +82,7 @@ export function monitorArgs(options: MonitorOptions): string[] {
     for (const arg of commandArgs) args.push("--exit-arg", arg);
   }
   if (options.readyFd !== undefined) args.push("--ready-fd", fd("ready fd", options.readyFd));
+  if (options.execFd !== undefined) args.push("--exec-fd", fd("exec fd", options.execFd));
   if (options.waitStart) {
     if (options.attachSocket === undefined) throw invalidArgument("waitStart needs an attach socket");
     args.push("--wait-start");

@@ -45,6 +45,7 @@ describe("monitorArgs", () => {
         exitCommand: ["berth", "container", "cleanup", "abc"],
         readyFd: 3,
         waitStart: true,
+        execFd: 4,
       }),
     ).toEqual([
       "monitor", "--exit-file", "/c/exit", "--pid-file", "/r/pid", "--monitor-pid-file", "/r/monitor.pid",
@@ -52,7 +53,7 @@ describe("monitorArgs", () => {
       "--cgroup-procs", "/sys/fs/cgroup/pids/b/c/cgroup.procs", "--cgroup-procs", "/sys/fs/cgroup/memory/b/c/cgroup.procs",
       "--monitor-cgroup-procs", "/sys/fs/cgroup/pids/b/monitors/cgroup.procs", "--tty", "--attach-socket", "/r/attach.sock",
       "--stdin", "--detach", "--pidns", "--exit-command", "berth", "--exit-arg", "container", "--exit-arg", "cleanup",
-      "--exit-arg", "abc", "--ready-fd", "3", "--wait-start", "--", "unshare", "--mount", "sh",
+      "--exit-arg", "abc", "--ready-fd", "3", "--exec-fd", "4", "--wait-start", "--", "unshare", "--mount", "sh",
     ]);
     expect(monitorArgs({ argv: ["true"] })).toEqual(["monitor", "--", "true"]);
   });
@@ -86,11 +87,12 @@ describe("initArgs and execArgs", () => {
         env: ["PATH=/bin", "A=b=c"],
         unlinkSelf: "/dev/.init/berth-init",
         consoleFd: 3,
+        execFd: 4,
       }),
     ).toEqual([
       "init", "--uid", "1000", "--gid", "1000", "--groups", "10,20", "--caps", "CAP_CHOWN,CAP_KILL", "--no-new-privs",
       "--cwd", "/app", "--clear-env", "--env", "PATH=/bin", "--env", "A=b=c", "--unlink-self", "/dev/.init/berth-init",
-      "--console-fd", "3", "--", "sh", "-c", "echo hi",
+      "--console-fd", "3", "--exec-fd", "4", "--", "sh", "-c", "echo hi",
     ]);
     expect(initArgs({ argv: ["true"], capabilities: [] })).toEqual(["init", "--caps", "none", "--", "true"]);
     expect(initArgs({ argv: ["true"], capabilities: "all", envFile: "/dev/.init/env" })).toEqual([

@@ -25,6 +25,8 @@ export interface InitOptions extends ProcessOptions {
   unlinkSelf?: string;
   /** The console socket of `monitor --tty` (fd 3 in the monitor's child). */
   consoleFd?: number;
+  /** The exec status pipe of `monitor --exec-fd`: closed by the exec, or told why it failed. */
+  execFd?: number;
 }
 
 export interface ExecOptions extends ProcessOptions {
@@ -45,6 +47,8 @@ export interface ExecOptions extends ProcessOptions {
 
 /** The monitor gives the child the console socket on this fd with `--tty`. */
 export const CONSOLE_FD = 3;
+/** The fd of the exec status pipe (`monitor --exec-fd`, `init --exec-fd`) in the monitor's child. */
+export const EXEC_FD = 4;
 
 const id = (name: string, value: number) => {
   if (!Number.isInteger(value) || value < 0 || value > 0xfffffffe) throw invalidArgument(`invalid ${name}: ${value}`);
@@ -79,6 +83,7 @@ export function initArgs(options: InitOptions): string[] {
   const args = ["init", ...processArgs(options)];
   if (options.unlinkSelf !== undefined) args.push("--unlink-self", options.unlinkSelf);
   if (options.consoleFd !== undefined) args.push("--console-fd", String(options.consoleFd));
+  if (options.execFd !== undefined) args.push("--exec-fd", String(options.execFd));
   return [...args, ...commandArgv(options.argv)];
 }
 

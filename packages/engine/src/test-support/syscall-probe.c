@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#define X32_BIT 0x40000000L
+
 static void report(const char *name, long rc)
 {
     printf("%s %s\n", name, rc >= 0 ? "ok" : strerrorname_np(errno));
@@ -28,6 +30,11 @@ int main(void)
     report("personality_bsd", syscall(SYS_personality, 6UL));
     report("socket_vsock", syscall(SYS_socket, 40, SOCK_STREAM, 0));
     report("socket_unix", syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0));
+    report("socket_alg", syscall(SYS_socket, 38 /* AF_ALG */, SOCK_SEQPACKET, 0));
+    /* x32 calls: x86_64's arch, numbers with the x32 bit (ENOSYS from a kernel without x32). */
+    report("x32_getpid", syscall(X32_BIT | SYS_getpid));
+    report("x32_keyctl", syscall(X32_BIT | SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
+    report("x32_mount", syscall(X32_BIT | SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
     report("clone3", syscall(SYS_clone3, NULL, 0));
     report("unshare", syscall(SYS_unshare, CLONE_NEWUSER)); /* last: it changes what follows */
     return 0;
