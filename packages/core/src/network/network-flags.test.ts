@@ -35,6 +35,7 @@ describe("--network", () => {
       endpoints: [["web", { Aliases: ["a", "b"], IPv4Address: "10.201.0.9", MacAddress: "92:d0:c6:0a:29:33" }], ["db", { Aliases: [], IPv4Address: "" }]],
     });
     expect(parseNetworkFlags(["name=bridge,mac-address=92:d0:c6:0a:29:33"], none).mode).toBe("bridge");
+    expect(parseNetworkFlags([""], none)).toEqual({ mode: "default", endpoints: [["default", { Aliases: [], IPv4Address: "" }]] });
   });
 
   it("refuses with docker's messages", () => {

@@ -28,7 +28,7 @@ interface Attachment { target: string; aliases: string[]; ip: string; macAddress
 const UNSUPPORTED_KEYS = ["ip6", "link-local-ip", "driver-opt", "gw-priority"];
 
 function parseAttachment(text: string): Attachment {
-  const attachment: Attachment = { target: text, aliases: [], ip: "", macAddress: "" };
+  const attachment: Attachment = { target: text === "" ? "default" : text, aliases: [], ip: "", macAddress: "" };
   if (!text.includes("=")) return attachment;
   attachment.target = "";
   for (const field of text.split(",")) {
