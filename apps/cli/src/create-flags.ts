@@ -30,7 +30,8 @@ export const createFlagOptions = {
   memorySwap: stringOption("--memory-swap bytes", "Limit memory plus swap (-1: swap unlimited)"),
   mount: listOption("--mount mount", "Mount a volume, bind or tmpfs (type=…,source=…,target=…)"),
   name: stringOption("--name string", "Give the container a name"),
-  network: stringOption("--network string", "Connect the container to a network: bridge (default), host, none, container:NAME or a network's name"),
+  macAddress: stringOption("--mac-address string", "Container MAC address on its --network (e.g. 92:d0:c6:0a:29:33)"),
+  network: listOption("--network network", "Connect the container to a network: bridge (default), host, none, container:NAME, a network's name, or name=NET[,alias=A][,ip=IP][,mac-address=M] (repeat for more user networks)"),
   networkAlias: listOption("--network-alias list", "Add a network-scoped alias for the container (user networks)"),
   oomScoreAdj: stringOption("--oom-score-adj int", "Adjust the OOM killer's preference (-1000 to 1000)"),
   pidsLimit: stringOption("--pids-limit int", "Limit the number of processes (-1: unlimited)"),
@@ -75,7 +76,8 @@ export interface CreateFlagValues {
   memorySwap: string | undefined;
   mount: string[];
   name: string | undefined;
-  network: string | undefined;
+  macAddress: string | undefined;
+  network: string[];
   networkAlias: string[];
   oomScoreAdj: string | undefined;
   pidsLimit: string | undefined;
@@ -151,6 +153,7 @@ export async function toCreateOptions(
     publishAll: flags.publishAll,
     networkAliases: flags.networkAlias,
     ip: flags.ip,
+    macAddress: flags.macAddress,
     addHosts: flags.addHost,
     dns: flags.dns,
     dnsSearch: flags.dnsSearch,

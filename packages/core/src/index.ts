@@ -51,3 +51,6 @@ export * from "./network/port-specs.js";
 export * from "./network/subnets.js";
 export * from "./network/etc-files.js";
 export * from "./network/endpoint-config.js";
+export * from "./network/ipam.js";
+export * from "./network/mac-address.js";
+export * from "./network/network-flags.js";

@@ -111,6 +111,11 @@ describe("mergeRunConfig (formats.md 5.5)", () => {
     expect(mergeRunConfig(undefined, { ...plain, hostname: "web1", cmd: ["true"] }, id).Hostname).toBe("web1");
   });
 
+  it("shows the main network's asked-for MAC as MacAddress, and none otherwise (not the image's)", () => {
+    expect(mergeRunConfig(undefined, { ...plain, macAddress: "92:d0:c6:0a:29:33", cmd: ["true"] }, id).MacAddress).toBe("92:d0:c6:0a:29:33");
+    expect(mergeRunConfig({ ...nginx, MacAddress: "92:d0:c6:0a:29:34" }, { ...plain, macAddress: undefined }, id)).not.toHaveProperty("MacAddress");
+  });
+
   it("merges healthchecks field by field", () => {
     const image = { ...nginx, Healthcheck: { Test: ["CMD", "curl", "-f", "localhost"], Interval: 30e9, Retries: 3 } };
     expect(mergeRunConfig(image, { ...plain, healthcheck: { Test: [], Timeout: 5e9 } }, id).Healthcheck).toEqual({

@@ -23,6 +23,8 @@ export interface RunConfigInput {
   stopTimeout?: number;
   /** `--hostname`; default: the first 12 characters of the container ID. */
   hostname?: string;
+  /** The MAC asked for on the container's main network (docker shows it as Config.MacAddress). */
+  macAddress?: string | undefined;
   domainname?: string;
   healthcheck?: HealthConfig;
   tty: boolean;
@@ -106,6 +108,7 @@ export function mergeRunConfig(image: ContainerConfig | undefined, user: RunConf
     Volumes: volumes.size > 0 ? toSet(volumes) : undefined,
     WorkingDir: checkWorkingDir(user.workingDir || imageConfig.WorkingDir || ""),
     Entrypoint: entrypoint,
+    ...(user.macAddress ? { MacAddress: user.macAddress } : {}),
     Labels: { ...imageConfig.Labels, ...user.labels },
     ...(stopSignal ? { StopSignal: stopSignal } : {}),
     ...(user.stopTimeout === undefined ? {} : { StopTimeout: user.stopTimeout }),

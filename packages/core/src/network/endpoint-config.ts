@@ -3,13 +3,15 @@ import { invalidFlagValue } from "../container/run-options.js";
 import { parseIpv4, parseSubnet, subnetContains } from "./subnets.js";
 
 // The networks a container joins at start and what it asks of each (docker's EndpointsConfig,
-// reduced to what berth does): aliases (`--network-alias`, `network connect --alias`) and a fixed
-// address (`--ip`, `network connect --ip`), with docker's checks and messages.
+// reduced to what berth does): aliases (`--network-alias`, `network connect --alias`), a fixed
+// address (`--ip`, `network connect --ip`) and MAC (`--mac-address`), with docker's checks and messages.
 
 export interface EndpointConfig {
   Aliases: string[];
   /** "" for an address leased at start. */
   IPv4Address: string;
+  /** The interface's MAC; absent or "" for docker's, made from the address. */
+  MacAddress?: string;
 }
 
 /** By network name, in the order joined (the first is eth0, with the default route). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatPortLines, formatPortsColumn, parsePortSpecs } from "./port-specs.js";
-import { gatewayFor, macForAddress, nextFreeAddress, parseSubnet, pickFreeSubnet, subnetsOverlap } from "./subnets.js";
+import { gatewayFor, macForAddress, parseSubnet, pickFreeSubnet, subnetsOverlap } from "./subnets.js";
+import { nextFreeAddress } from "./ipam.js";
 
 describe("parsePortSpecs", () => {
   it("reads docker's -p forms", () => {
@@ -51,11 +52,11 @@ describe("subnets", () => {
     expect(subnetsOverlap(subnet, parseSubnet("10.200.4.0/24"))).toBe(false);
     expect(gatewayFor(subnet)).toBe("10.200.3.1");
     expect(() => gatewayFor(subnet, "10.200.4.1")).toThrow("no matching subnet for gateway 10.200.4.1");
-    expect(nextFreeAddress(subnet, "10.200.3.1", ["10.200.3.2", "10.200.3.4"])).toBe("10.200.3.3");
-    expect(nextFreeAddress(parseSubnet("10.0.0.0/30"), "10.0.0.1", ["10.0.0.2"])).toBeUndefined();
+    const pool = (cidr: string, gateway: string) => ({ subnet: cidr, gateway, ipRange: "", auxAddresses: "{}" });
+    expect(nextFreeAddress(pool("10.200.3.0/24", "10.200.3.1"), ["10.200.3.2", "10.200.3.4"])).toBe("10.200.3.3");
+    expect(nextFreeAddress(pool("10.0.0.0/30", "10.0.0.1"), ["10.0.0.2"])).toBeUndefined();
     expect(macForAddress("172.17.0.2")).toBe("02:42:ac:11:00:02");
-    const pool = parseSubnet("10.200.0.0/16");
-    expect(pickFreeSubnet(pool, 24, [parseSubnet("10.200.0.0/23")])).toEqual(parseSubnet("10.200.2.0/24"));
+    expect(pickFreeSubnet(parseSubnet("10.200.0.0/16"), 24, [parseSubnet("10.200.0.0/23")])).toEqual(parseSubnet("10.200.2.0/24"));
     expect(pickFreeSubnet(parseSubnet("10.0.0.0/24"), 24, [parseSubnet("10.0.0.0/8")])).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { invalidArgument } from "../errors.js";
 
 // IPv4 subnets of bridge networks: parsing `--subnet`/`--gateway`, overlap checks against the
-// host's routes and other networks, leasing the next free address, docker's MAC for an address.
+// host's routes and other networks, docker's MAC for an address.
 
 export interface Subnet {
   /** The network address as a 32-bit number. */
@@ -23,14 +23,19 @@ export function formatIpv4(value: number): string {
 
 const size = (subnet: Subnet) => 2 ** (32 - subnet.prefix);
 
-/** `10.89.0.0/24` → a Subnet; throws INVALID_ARGUMENT (docker's `invalid CIDR address`). */
-export function parseSubnet(text: string): Subnet {
+/** `10.89.0.5/24` → its network (`10.89.0.0/24`); throws INVALID_ARGUMENT (docker's `invalid CIDR address`). */
+export function parseCidr(text: string): Subnet {
   const [address = "", prefixText = ""] = text.split("/");
   const base = parseIpv4(address);
   const prefix = /^\d{1,2}$/.test(prefixText) ? Number(prefixText) : -1;
   if (base === undefined || prefix < 0 || prefix > 32) throw invalidArgument(`invalid CIDR address: ${text}`);
-  if (prefix > 30) throw invalidArgument(`subnet ${text} is too small: berth needs a /30 or larger`);
-  const subnet = { base: base - (base % 2 ** (32 - prefix)), prefix };
+  return { base: base - (base % 2 ** (32 - prefix)), prefix };
+}
+
+/** A network's subnet: a CIDR with room for a gateway and a container (a /30 or larger). */
+export function parseSubnet(text: string): Subnet {
+  const subnet = parseCidr(text);
+  if (subnet.prefix > 30) throw invalidArgument(`subnet ${text} is too small: berth needs a /30 or larger`);
   return subnet;
 }
 
@@ -46,25 +51,20 @@ export function subnetContains(subnet: Subnet, address: number): boolean {
   return address >= subnet.base && address < subnet.base + size(subnet);
 }
 
+/** Whether the address is neither the subnet's network address nor its broadcast. */
+export function isHostAddress(subnet: Subnet, address: number): boolean {
+  return address > subnet.base && address < subnet.base + size(subnet) - 1;
+}
+
 /** The gateway: the given one (checked to be a host address of the subnet) or the first host address. */
 export function gatewayFor(subnet: Subnet, gateway?: string): string {
   if (gateway === undefined || gateway === "") return formatIpv4(subnet.base + 1);
   const value = parseIpv4(gateway);
   if (value === undefined) throw invalidArgument(`invalid gateway address: ${gateway}`);
-  if (!subnetContains(subnet, value) || value === subnet.base || value === subnet.base + size(subnet) - 1) {
+  if (!isHostAddress(subnet, value)) {
     throw invalidArgument(`no matching subnet for gateway ${gateway}`);
   }
   return gateway;
-}
-
-/** The lowest host address of the subnet that is neither the gateway nor in `taken`; undefined when full. */
-export function nextFreeAddress(subnet: Subnet, gateway: string, taken: Iterable<string>): string | undefined {
-  const used = new Set([gateway, ...taken]);
-  for (let value = subnet.base + 1; value < subnet.base + size(subnet) - 1; value++) {
-    const address = formatIpv4(value);
-    if (!used.has(address)) return address;
-  }
-  return undefined;
 }
 
 /** docker's MAC for a container address: 02:42 then the address's four bytes. */

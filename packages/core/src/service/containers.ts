@@ -55,8 +55,11 @@ export interface ContainerCreateOptions {
   volumes?: string[];
   /** `--mount` texts. */
   mounts?: string[];
-  /** `--network`: bridge (default), host, none, container:NAME or a network's name. */
-  network?: string;
+  /**
+   * `--network` texts: bridge (default), host, none, container:NAME, a network's name, or
+   * `name=NET,alias=A,ip=IP,mac-address=M`; several user networks may be given.
+   */
+  network?: string[];
   /** `-p` texts: `[ip:][hostPort:]containerPort[/proto]`, ranges allowed. */
   publish?: string[];
   /** `-P`: every exposed port on a random host port. */
@@ -65,6 +68,8 @@ export interface ContainerCreateOptions {
   networkAliases?: string[];
   /** `--ip`: a fixed IPv4 address on the `--network` (a user network with a given subnet). */
   ip?: string;
+  /** `--mac-address`: the MAC on the `--network` (a unicast address). */
+  macAddress?: string;
   /** `--add-host NAME:IP` texts (IP may be `host-gateway`). */
   addHosts?: string[];
   /** `--dns`, `--dns-search`, `--dns-option`: the container's resolv.conf. */

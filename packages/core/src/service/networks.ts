@@ -10,6 +10,10 @@ export interface NetworkCreateOptions {
   /** IPv4 CIDR; a free /24 of berth's pool when absent. */
   subnet?: string;
   gateway?: string;
+  /** `--ip-range` texts: the part of the subnet leases come from (one at most). */
+  ipRange?: string[];
+  /** `--aux-address` texts, `name=IP`: addresses of the subnet never leased. */
+  auxAddresses?: string[];
   internal?: boolean;
   labels?: Record<string, string>;
 }

@@ -26,7 +26,7 @@ async function createStepContainer(ctx: EngineContext, runtime: ContainerRuntime
     cmd,
     entrypoint: "",
     env,
-    network,
+    network: [network],
     labels: { [BUILD_OWNER_LABEL]: String(process.pid) },
   });
   return { id, upperDir: containerPaths(ctx.paths, id).upper };

@@ -189,7 +189,7 @@ describe("stats", () => {
   it("reads CPU from two samples, memory against the limit, and pids from the cgroup; a stopped container reads as zeros", async () => {
     const { engine } = await freshRoot();
     // No network but loopback (not counted): NET I/O is exactly 0.
-    const busy = await runDetached(engine, ["sh", "-c", "sleep 300 & while :; do :; done"], { name: "busy", memory: "64m", network: "none" });
+    const busy = await runDetached(engine, ["sh", "-c", "sleep 300 & while :; do :; done"], { name: "busy", memory: "64m", network: ["none"] });
     const stopped = await runDetached(engine, ["true"], { name: "done" });
     await engine.containers.wait(stopped);
     const sets: Array<Awaited<ReturnType<typeof first>>> = [];

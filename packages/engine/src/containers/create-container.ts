@@ -3,8 +3,8 @@ import { availableParallelism } from "node:os";
 import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  BerthError, checkAliases, checkDnsFlags, checkResources, extraHostLines, hostsFileText, invalidArgument, isBerthError, mergeRunConfig,
-  parseExtraHost, parseIpFlag, parsePortSpecs, parseRunFlags, processArgv, resolvConfText,
+  BerthError, checkDnsFlags, checkResources, extraHostLines, hostsFileText, invalidArgument, isBerthError, mergeRunConfig,
+  parseExtraHost, parseNetworkFlags, parsePortSpecs, parseRunFlags, processArgv, resolvConfText,
   type ContainerCreateOptions, type ContainerNetworks, type DnsSettings, type RawRunFlags,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -119,12 +119,10 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
   const extraHosts = (options.addHosts ?? []).map(parseExtraHost);
   const dns: DnsSettings = { dns: options.dns ?? [], search: options.dnsSearch ?? [], options: options.dnsOptions ?? [] };
   checkDnsFlags(dns.dns, dns.search);
-  checkAliases(options.networkAliases ?? []);
-  const networkMode = options.network ?? "default";
+  const { mode: networkMode, endpoints } = parseNetworkFlags(options.network ?? [], { aliases: options.networkAliases ?? [], ip: options.ip ?? "", macAddress: options.macAddress ?? "" });
   const networks = await checkContainerNetwork(ctx, {
     mode: networkMode, publishes: Object.keys(portBindings).length > 0 || options.publishAll === true,
-    hasDns: dns.dns.length + dns.search.length + dns.options.length > 0, hasExtraHosts: extraHosts.length > 0,
-    endpoint: { Aliases: options.networkAliases ?? [], IPv4Address: parseIpFlag("--ip", options.ip ?? "") },
+    hasDns: dns.dns.length + dns.search.length + dns.options.length > 0, hasExtraHosts: extraHosts.length > 0, endpoints,
   });
   const image = await findImage(ctx, options.image);
   const imageConfig = (await readImageConfig(ctx, image.id)).config;
@@ -145,6 +143,7 @@ export async function createContainer(ctx: EngineContext, runtime: ContainerRunt
     stopSignal: flags.stopSignal,
     stopTimeout: flags.stopTimeout,
     hostname: options.hostname,
+    macAddress: Object.values(networks)[0]?.MacAddress,
     tty: options.tty ?? false,
     openStdin: options.openStdin ?? false,
     detach: options.detach ?? false,

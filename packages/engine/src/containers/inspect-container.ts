@@ -32,6 +32,7 @@ function dockerConfig(config: ContainerConfig): Record<string, unknown> {
     Volumes: config.Volumes ?? null,
     WorkingDir: config.WorkingDir ?? "",
     Entrypoint: config.Entrypoint ?? null,
+    ...(config.MacAddress ? { MacAddress: config.MacAddress } : {}),
     OnBuild: config.OnBuild ?? null,
     Labels: config.Labels ?? {},
     ...(config.StopSignal ? { StopSignal: config.StopSignal } : {}),

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  BerthError, macForAddress, networkMode, nextFreeAddress, parseContainerNetworks, parseSubnet,
+  BerthError, macForAddress, networkMode, nextFreeAddress, parseContainerNetworks, parseSubnet, reservedAddresses,
   type EndpointConfig, type PortBindings, type PublishedPort,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -85,15 +85,18 @@ export async function syncRootFirewall(ctx: EngineContext): Promise<void> {
   await syncFirewall(ctx, live.map((network) => ({ device: network.device, subnet: network.subnet, internal: network.internal })), ports);
 }
 
-/** The fixed address asked for (docker's `Address already in use` when a running container or the gateway has it), else the lowest free one. */
+/**
+ * The fixed address asked for (docker's `Address already in use` when a running container, the
+ * gateway or an aux address has it), else the lowest free one of the range; the MAC asked for, else docker's.
+ */
 async function leaseAddress(ctx: EngineContext, network: NetworkRow, containerId: string, endpoint: EndpointConfig, ports: readonly PublishedPort[] = []): Promise<{ address: string; macAddress: string; hostDevice: string }> {
   const taken = (await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: network.id }, select: { address: true } })).map((row) => row.address);
   const fixed = endpoint.IPv4Address;
-  if (fixed !== "" && (fixed === network.gateway || taken.includes(fixed))) throw new BerthError("CONFLICT", "failed to set up container networking: Address already in use");
-  const address = fixed !== "" ? fixed : nextFreeAddress(parseSubnet(network.subnet), network.gateway, taken);
+  if (fixed !== "" && (reservedAddresses(network).has(fixed) || taken.includes(fixed))) throw new BerthError("CONFLICT", "failed to set up container networking: Address already in use");
+  const address = fixed !== "" ? fixed : nextFreeAddress(network, taken);
   if (address === undefined) throw new BerthError("UNAVAILABLE", `no available IPv4 addresses on network ${network.name}`);
   const aliases = endpoint.Aliases;
-  const lease = { address, macAddress: macForAddress(address), hostDevice: vethDevice(network.id, containerId) };
+  const lease = { address, macAddress: endpoint.MacAddress || macForAddress(address), hostDevice: vethDevice(network.id, containerId) };
   await ctx.client.networkEndpoint.create({ data: { nodeId: ctx.nodeId, networkId: network.id, containerId, ...lease, aliases: JSON.stringify(aliases), ports: JSON.stringify(ports) } });
   return lease;
 }

@@ -16,11 +16,12 @@ export interface NetworkRequest {
   publishes: boolean;
   hasDns: boolean;
   hasExtraHosts: boolean;
-  endpoint: EndpointConfig;
+  /** The networks named (`--network`), in order, with what the container asks of each. */
+  endpoints: readonly [string, EndpointConfig][];
 }
 
 /** `--network` checked at create, like docker: `container:` needs a name and takes no ports, DNS or hosts; published ports need a bridge. */
-function checkNetworkMode(request: Omit<NetworkRequest, "endpoint">): string {
+function checkNetworkMode(request: Omit<NetworkRequest, "endpoints">): string {
   const { mode: text, publishes } = request;
   if (text === "container:") throw invalidArgument("invalid container format container:<name|id>");
   const mode = networkMode({ NetworkMode: text });
@@ -52,16 +53,21 @@ export async function containerNetnsOf(ctx: EngineContext, text: string): Promis
 }
 
 /**
- * create's check of `--network` with its ports, DNS, hosts, `--network-alias` and `--ip`: a named
+ * create's check of `--network` with its ports, DNS, hosts and endpoint settings: each named
  * network must exist (docker's `network X not found`). The networks the container will join.
  */
 export async function checkContainerNetwork(ctx: EngineContext, request: NetworkRequest): Promise<ContainerNetworks> {
   const mode = networkMode({ NetworkMode: checkNetworkMode(request) });
   if (mode.kind !== "bridge") {
-    checkEndpointConfig({ name: mode.kind, isUserDefined: false, subnet: "", userSubnet: false }, request.endpoint);
+    checkEndpointConfig({ name: mode.kind, isUserDefined: false, subnet: "", userSubnet: false }, request.endpoints[0]![1]);
     return {};
   }
-  const row = await findNetwork(ctx, mode.network);
-  checkEndpointConfig(endpointNetwork(row), request.endpoint);
-  return { [row.name]: request.endpoint };
+  const networks: ContainerNetworks = {};
+  for (const [target, endpoint] of request.endpoints) {
+    const row = await findNetwork(ctx, target === "default" ? DEFAULT_NETWORK : target);
+    if (networks[row.name] !== undefined) throw invalidArgument(`network "${row.name}" is specified multiple times`);
+    checkEndpointConfig(endpointNetwork(row), endpoint);
+    networks[row.name] = endpoint;
+  }
+  return networks;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   BerthError, checkAliases, checkEndpointConfig, conflict, formatRfc3339Nano, formatSubnet, gatewayFor, invalidArgument, networkMode,
-  parseContainerNetworks, parseIpFlag, parseSubnet,
+  parseContainerNetworks, parseIpFlag, parseIpamOptions, parseSubnet,
   type NetworkCreateOptions, type NetworkService, type NetworkSummary,
 } from "@berth/core";
 import type { EngineContext } from "../engine-context.js";
@@ -32,18 +32,17 @@ async function createNetwork(ctx: EngineContext, options: NetworkCreateOptions):
   const { name } = options;
   if (!VALID_NAME.test(name)) throw invalidArgument(`invalid network name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   if ((options.driver ?? "bridge") !== "bridge") throw invalidArgument(`plugin "${options.driver}" not found: berth has the bridge driver only`);
-  if (options.gateway !== undefined && (options.subnet ?? "") === "") throw invalidArgument("gateway needs a --subnet");
-  const subnetText = options.subnet === undefined || options.subnet === "" ? undefined : formatSubnet(parseSubnet(options.subnet));
+  const ipam = parseIpamOptions(options);
   const row = await withNetworkLock(ctx, async () => {
     const taken = (PREDEFINED as readonly string[]).includes(name) || (await ctx.client.network.findUnique({ where: { nodeId_name: { nodeId: ctx.nodeId, name } } })) !== null;
     if (taken) throw conflict(`network with name ${name} already exists`);
     const id = randomBytes(32).toString("hex");
-    const subnet = await chooseSubnet(ctx, subnetText, randomBytes(2).readUInt16BE());
+    const subnet = await chooseSubnet(ctx, ipam.subnet, randomBytes(2).readUInt16BE());
     const gateway = gatewayFor(subnet, options.gateway);
     const created = await ctx.client.network.create({
       data: {
-        nodeId: ctx.nodeId, id, name, subnet: formatSubnet(subnet), gateway, internal: options.internal ?? false, userSubnet: subnetText !== undefined,
-        device: bridgeDevice(ctx, id), labels: JSON.stringify(options.labels ?? {}),
+        nodeId: ctx.nodeId, id, name, subnet: formatSubnet(subnet), gateway, internal: options.internal ?? false, userSubnet: ipam.subnet !== undefined,
+        ipRange: ipam.ipRange, auxAddresses: JSON.stringify(ipam.auxAddresses), device: bridgeDevice(ctx, id), labels: JSON.stringify(options.labels ?? {}),
       },
     });
     try {
@@ -92,6 +91,11 @@ async function inspectNetwork(ctx: EngineContext, text: string): Promise<Record<
   const row = await findNetwork(ctx, text);
   const endpoints = await ctx.client.networkEndpoint.findMany({ where: { nodeId: ctx.nodeId, networkId: row.id }, include: { container: true } });
   const prefix = parseSubnet(row.subnet).prefix;
+  const auxAddresses = JSON.parse(row.auxAddresses) as Record<string, string>;
+  const ipamConfig = {
+    Subnet: row.subnet, ...(row.ipRange === "" ? {} : { IPRange: row.ipRange }), Gateway: row.gateway,
+    ...(Object.keys(auxAddresses).length === 0 ? {} : { AuxiliaryAddresses: auxAddresses }),
+  };
   return {
     Name: row.name,
     Id: row.id,
@@ -99,7 +103,7 @@ async function inspectNetwork(ctx: EngineContext, text: string): Promise<Record<
     Scope: "local",
     Driver: row.driver,
     EnableIPv6: false,
-    IPAM: { Driver: "default", Options: {}, Config: [{ Subnet: row.subnet, Gateway: row.gateway }] },
+    IPAM: { Driver: "default", Options: {}, Config: [ipamConfig] },
     Internal: row.internal,
     Attachable: false,
     Ingress: false,

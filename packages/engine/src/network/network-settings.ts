@@ -5,7 +5,7 @@ import { containerEndpoints, endpointPorts } from "./endpoints.js";
 
 // inspect's NetworkSettings, as docker shows it: the default bridge's address also at the top
 // level, Ports from the held host ports (exposed but unpublished ports as null), one entry per
-// network it joins under Networks with the aliases and fixed address asked for (the lease's
+// network it joins under Networks with the aliases, fixed address and MAC asked for (the lease's
 // fields empty while the container does not run).
 
 const endpointId = (networkId: string, containerId: string) => createHash("sha256").update(`${networkId}:${containerId}`).digest("hex");
@@ -20,7 +20,7 @@ function endpointSettings(networkId: string, config?: EndpointConfig, endpoint?:
     NetworkID: networkId,
     EndpointID: endpoint?.id ?? "",
     Gateway: endpoint?.gateway ?? "", IPAddress: endpoint?.address ?? "", IPPrefixLen: endpoint?.prefix ?? 0,
-    IPv6Gateway: "", GlobalIPv6Address: "", GlobalIPv6PrefixLen: 0, MacAddress: endpoint?.macAddress ?? "", DriverOpts: null,
+    IPv6Gateway: "", GlobalIPv6Address: "", GlobalIPv6PrefixLen: 0, MacAddress: endpoint?.macAddress ?? config?.MacAddress ?? "", DriverOpts: null,
   };
 }
 

@@ -10,7 +10,7 @@ const freshRoot = useContainerRoots();
 type Engine = Awaited<ReturnType<typeof freshRoot>>["engine"];
 
 async function serve(engine: Engine, name: string, network: string): Promise<string> {
-  const { id } = await engine.containers.create({ image: "busybox", cmd: httpdCommand(name), name, network, detach: true });
+  const { id } = await engine.containers.create({ image: "busybox", cmd: httpdCommand(name), name, network: [network], detach: true });
   await engine.containers.start(id);
   return id;
 }
@@ -25,10 +25,10 @@ describe("user networks", () => {
     await engine.networks.create({ name: "other" });
     const srv = await serve(engine, "srv", "app");
     expect(await addressOn(engine, srv, "app")).toBe("10.201.7.2");
-    const byName = await runAttached(engine, { image: "busybox", network: "app", cmd: ["sh", "-c", fetchFromInside("srv")] });
+    const byName = await runAttached(engine, { image: "busybox", network: ["app"], cmd: ["sh", "-c", fetchFromInside("srv")] });
     expect(byName.stdout, byName.stderr).toBe("srv\n");
     // Another network cannot reach srv's address.
-    const isolated = await runAttached(engine, { image: "busybox", network: "other", cmd: ["sh", "-c", fetchFromInside("10.201.7.2", 2)] });
+    const isolated = await runAttached(engine, { image: "busybox", network: ["other"], cmd: ["sh", "-c", fetchFromInside("10.201.7.2", 2)] });
     expect(isolated.stdout).toBe("unreachable\n");
     // connect with an alias: srv's /etc/hosts gains the peer in place; twice is refused; disconnect drops it.
     const { id: peer } = await engine.containers.create({ image: "busybox", cmd: ["sleep", "60"], name: "peer", detach: true });
@@ -37,7 +37,7 @@ describe("user networks", () => {
     await expect(engine.networks.connect("app", "peer")).rejects.toMatchObject({ code: "CONFLICT", message: "endpoint with name peer already exists in network app" });
     const srvHosts = `${root}/containers/${srv}/hosts`;
     expect(readFileSync(srvHosts, "utf8")).toMatch(/\n10\.201\.7\.3\tpeer [0-9a-f]{12} db\n$/);
-    const viaAlias = await runAttached(engine, { image: "busybox", network: "app", cmd: ["sh", "-c", "grep -w db /etc/hosts"] });
+    const viaAlias = await runAttached(engine, { image: "busybox", network: ["app"], cmd: ["sh", "-c", "grep -w db /etc/hosts"] });
     expect(viaAlias.stdout).toContain("10.201.7.3");
     await engine.networks.disconnect("app", "peer");
     expect(readFileSync(srvHosts, "utf8")).not.toContain("peer");
@@ -55,15 +55,15 @@ describe("user networks", () => {
 
   it("runs with --network none, host and container:NAME", async () => {
     const { engine } = await freshRoot();
-    const none = await runAttached(engine, { image: "busybox", network: "none", cmd: ["sh", "-c", "ls /sys/class/net"] });
+    const none = await runAttached(engine, { image: "busybox", network: ["none"], cmd: ["sh", "-c", "ls /sys/class/net"] });
     expect(none.stdout).toBe("lo\n");
     const hostLinks = readFileSync("/proc/net/dev", "utf8").split("\n").slice(2).filter(Boolean).length;
-    const host = await runAttached(engine, { image: "busybox", network: "host", cmd: ["sh", "-c", "tail -n +3 /proc/net/dev | wc -l"] });
+    const host = await runAttached(engine, { image: "busybox", network: ["host"], cmd: ["sh", "-c", "tail -n +3 /proc/net/dev | wc -l"] });
     expect(Number(host.stdout.trim())).toBeGreaterThanOrEqual(Math.min(hostLinks, 2));
     const { id: first } = await engine.containers.create({ image: "busybox", cmd: ["sleep", "60"], name: "first", detach: true });
     await engine.containers.start(first);
     const address = await addressOn(engine, first, "bridge");
-    const joined = await runAttached(engine, { image: "busybox", network: "container:first", cmd: ["sh", "-c", "ip -4 -o addr show eth0"] });
+    const joined = await runAttached(engine, { image: "busybox", network: ["container:first"], cmd: ["sh", "-c", "ip -4 -o addr show eth0"] });
     expect(joined.stdout).toContain(`inet ${address}/24`);
     await engine.containers.remove(first, { force: true });
   });
@@ -79,8 +79,8 @@ describe("bad network input", () => {
     await expect(create({ publish: ["1.2.3:80:80"] })).rejects.toMatchObject({ message: "invalid ip address: 1.2.3" });
     await expect(create({ publish: ["80:80/sctpx"] })).rejects.toMatchObject({ message: "invalid proto: sctpx" });
     await expect(create({ publish: ["8000-8002:80-81"] })).rejects.toMatchObject({ message: "invalid ranges specified for container and host Ports: 80-81 and 8000-8002" });
-    await expect(create({ network: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND", message: "network nope not found" });
-    await expect(create({ network: "host", publish: ["80"] })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(create({ network: ["nope"] })).rejects.toMatchObject({ code: "NOT_FOUND", message: "network nope not found" });
+    await expect(create({ network: ["host"], publish: ["80"] })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     expect(await engine.containers.list({ all: true })).toEqual([]);
     await engine.networks.create({ name: "taken", subnet: "10.201.9.0/24" });
     await expect(engine.networks.create({ name: "overlap", subnet: "10.201.9.128/25" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/^Pool overlaps with other one on this address space/) });
