@@ -59,7 +59,7 @@ require() {
 # ---------------------------------------------------------------- berth
 
 ensure_berth_built() {
-  [[ -f "$REPO_DIR/apps/cli/dist/main.js" ]] && return 0
+  [[ -f "$REPO_DIR/apps/cli/dist/main.cjs" ]] && return 0
   log "apps/cli/dist is missing: building"
   (cd "$REPO_DIR" && pnpm turbo run build >&2)
 }

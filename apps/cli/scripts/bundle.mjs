@@ -1,5 +1,7 @@
-// Bundles the CLI and everything it imports into dist/ (one entry plus lazily loaded chunks),
-// so a command loads a handful of files instead of resolving ~400 modules one by one.
+// Bundles the CLI and everything it imports into one CommonJS file, dist/main.cjs, so a command
+// loads one file instead of resolving ~400 modules one by one. It is CommonJS because Node 20
+// keeps a compiled-code cache only for scripts: bin/berth compiles it with V8's code cache.
+// Modules stay lazy: each one is evaluated only when a command first imports it.
 // The bundle runs in place, from this checkout: each module's `import.meta.url` keeps naming
 // its own source file, so paths found relative to it (berth-init, migrations, the
 // schema engine) stay right. Native addons stay outside the bundle and load from node_modules.
@@ -47,23 +49,14 @@ await rm(distDir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { main: `${cliRoot}/src/main.ts` },
   outdir: distDir,
+  outExtension: { ".js": ".cjs" },
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: "linked",
-  // CommonJS dependencies call require() and read __dirname; give each output file both.
-  banner: {
-    js: [
-      'import { createRequire as __berthCreateRequire } from "node:module";',
-      'import { dirname as __berthDirname } from "node:path";',
-      'import { fileURLToPath as __berthFileUrlToPath } from "node:url";',
-      "const require = __berthCreateRequire(import.meta.url);",
-      "const __filename = __berthFileUrlToPath(import.meta.url);",
-      "const __dirname = __berthDirname(__filename);",
-    ].join("\n"),
-  },
   plugins: [keepModuleUrls, importNativeInPlace],
   logLevel: "warning",
   metafile: true,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // runtime directory.
 
 const bin = resolve(import.meta.dirname, "../bin/berth");
-const builtMain = resolve(import.meta.dirname, "../dist/main.js");
+const builtMain = resolve(import.meta.dirname, "../dist/main.cjs");
 
 let workDir: string;
 let root: string;

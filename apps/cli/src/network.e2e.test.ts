@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // loopback.
 
 const bin = resolve(import.meta.dirname, "../bin/berth");
-const builtMain = resolve(import.meta.dirname, "../dist/main.js");
+const builtMain = resolve(import.meta.dirname, "../dist/main.cjs");
 const baseImageArchive = "/usr/local/share/berth/busybox.tar";
 
 let workDir: string;

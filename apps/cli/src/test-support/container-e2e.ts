@@ -10,7 +10,7 @@ import { afterAll, beforeAll } from "vitest";
 
 export const bin = resolve(import.meta.dirname, "../../bin/berth");
 export const baseImageArchive = "/usr/local/share/berth/busybox.tar";
-const builtMain = resolve(import.meta.dirname, "../../dist/main.js");
+const builtMain = resolve(import.meta.dirname, "../../dist/main.cjs");
 
 export interface BerthResult {
   status: number | null;
