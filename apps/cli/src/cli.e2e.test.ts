@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { useE2eRoot } from "./test-support/container-e2e.js";
+import { bin, useE2eRoot } from "./test-support/container-e2e.js";
 
 const e2e = useE2eRoot("berth-cli-e2e-");
 const berth = (args: string[]) => e2e.berth(args);
@@ -74,6 +74,19 @@ describe("berth with the engine", () => {
       `localhost/e2e:1 ${imageId.slice(7, 19)}`,
       `localhost/e2e:2 ${imageId.slice(7, 19)}`,
     ]);
+    expect(berth(["images", "-q", "--no-trunc", "localhost/e2e"]).stdout).toBe(`${imageId}\n`);
+  });
+
+  it("saves the same bytes with -o and to stdout, leaves no file for an unknown image, and loads them back", () => {
+    const both = ["localhost/e2e:1", "localhost/e2e:2"];
+    expect(berth(["save", "-o", "saved.tar", ...both])).toEqual({ status: 0, stdout: "", stderr: "" });
+    const piped = spawnSync(bin, ["save", ...both], { cwd: e2e.workDir, env: e2e.env(), maxBuffer: 64 << 20 });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout.equals(readFileSync(join(e2e.workDir, "saved.tar")))).toBe(true);
+    expect(berth(["save", "-o", "refused.tar", "localhost/e2e:1", "localhost/nope"])).toMatchObject({ status: 1, stderr: "Error: No such image: localhost/nope:latest\n" });
+    expect(readdirSync(e2e.workDir).filter((name) => name.includes("refused"))).toEqual([]);
+    expect(berth(["rmi", ...both]).status).toBe(0);
+    expect(berth(["load", "-i", "saved.tar"])).toEqual({ status: 0, stdout: "Loaded image: localhost/e2e:1\nLoaded image: localhost/e2e:2\n", stderr: "" });
     expect(berth(["images", "-q", "--no-trunc", "localhost/e2e"]).stdout).toBe(`${imageId}\n`);
   });
 

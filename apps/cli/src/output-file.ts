@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, writeSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { invalidArgument } from "@berth/core";
+import type { Writable } from "node:stream";
+import { invalidArgument, type ByteSink } from "@berth/core";
 import type { CommandContext } from "./context.js";
 
 /**
@@ -22,10 +21,27 @@ export function outputPath(ctx: CommandContext, output: string | undefined, what
   return path;
 }
 
-/** `data` to the file (atomically) or to stdout. */
-export async function writeOutput(ctx: CommandContext, path: string | undefined, data: AsyncIterable<Uint8Array>): Promise<void> {
-  if (path === undefined) await pipeline(Readable.from(data), ctx.stdout, { end: false });
-  else await writeFileAtomically(path, data);
+/** Writes a command's output through the sink it is given (a save), resolving when all is written. */
+export type Producer = (sink: ByteSink) => Promise<void>;
+
+/** A producer writing each chunk of `data` in turn. */
+export function chunksOf(data: AsyncIterable<Uint8Array>): Producer {
+  return async (sink) => {
+    for await (const chunk of data) await sink.write(chunk);
+  };
+}
+
+/** The output to the file (atomically) or to stdout. */
+export async function writeOutput(ctx: CommandContext, path: string | undefined, produce: Producer): Promise<void> {
+  if (path === undefined) await produce(streamSink(ctx.stdout));
+  else await writeFileAtomically(path, produce);
+}
+
+/** Each chunk written before the next is produced (the producer may reuse its buffer). */
+function streamSink(stream: Writable): ByteSink {
+  return {
+    write: (chunk) => new Promise<void>((done, fail) => stream.write(chunk, (error) => (error ? fail(error) : done()))),
+  };
 }
 
 /** Bytes written between two early flushes of the output file. */
@@ -33,34 +49,39 @@ const FLUSH_EVERY = 64 << 20;
 
 /**
  * Write beside the target, fsync, then rename: a failed save never leaves a partial file. Each
- * chunk is written while the next one is produced (read from the store), not after, and what is
- * written is flushed to the disk meanwhile (one fdatasync at a time), so the final fsync has
- * little left to write.
+ * chunk is written synchronously (no thread pool round trip per chunk; the producer reuses its
+ * buffer at once), and what is written is flushed to the disk meanwhile (one fdatasync at a
+ * time, in the thread pool), so the final fsync has little left to write.
  */
-async function writeFileAtomically(path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+async function writeFileAtomically(path: string, produce: Producer): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.berth-${randomBytes(6).toString("hex")}`);
   const file = await open(temporary, "wx", 0o644);
-  let writing: Promise<void> = Promise.resolve();
   let flushing: Promise<void> | undefined;
+  let flushError: unknown;
   let unflushed = 0;
-  try {
-    for await (const chunk of data) {
-      await writing;
+  const sink: ByteSink = {
+    write(chunk) {
+      if (flushError !== undefined) throw flushError;
+      for (let done = 0; done < chunk.length; ) done += writeSync(file.fd, chunk, done);
+      unflushed += chunk.length;
       if (unflushed >= FLUSH_EVERY && flushing === undefined) {
         unflushed = 0;
-        flushing = file.datasync().finally(() => (flushing = undefined));
+        flushing = file.datasync().then(
+          () => (flushing = undefined),
+          (error: unknown) => ((flushError = error), (flushing = undefined)),
+        );
       }
-      writing = file.writeFile(chunk); // at the file's position, however many write(2)s it takes
-      unflushed += chunk.length;
-    }
-    await writing;
+    },
+  };
+  try {
+    await produce(sink);
     await flushing;
+    if (flushError !== undefined) throw flushError;
     await file.sync();
     await file.close();
     await rename(temporary, path);
   } catch (error) {
-    await writing.catch(() => {});
-    await flushing?.catch(() => {});
+    await flushing;
     await file.close().catch(() => {});
     await rm(temporary, { force: true });
     throw error;

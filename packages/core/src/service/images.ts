@@ -73,6 +73,14 @@ export type ByteSource =
   | { kind: "url"; url: string }
   | { kind: "stream"; stream: AsyncIterable<Uint8Array> };
 
+/**
+ * Where a save writes: each chunk may be a view of a buffer the writer reuses once write
+ * returns, or once its promise resolves (so a synchronous write costs no copy).
+ */
+export interface ByteSink {
+  write(chunk: Uint8Array): void | Promise<void>;
+}
+
 export interface ImageImportOptions {
   /** REPO[:TAG] to tag the result with. */
   reference?: string;
@@ -116,6 +124,6 @@ export interface ImageService {
   remove(reference: string, options?: ImageRemoveOptions): Promise<ImageRemoveResult[]>;
   prune(options?: { all?: boolean }): Promise<ImagePruneResult>;
   import(source: ByteSource, options?: ImageImportOptions): Promise<string>;
-  save(references: string[], options?: ImageSaveOptions): AsyncIterable<Uint8Array>;
+  save(references: string[], output: ByteSink, options?: ImageSaveOptions): Promise<void>;
   load(source: ByteSource, options?: ImageLoadOptions): Promise<ImageLoadResult>;
 }

@@ -1,4 +1,4 @@
-import { closeSync, constants, createReadStream, openSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { BerthError } from "@berth/core";
@@ -89,12 +89,6 @@ export async function readArchiveBytes(file: ArchiveFile): Promise<Buffer> {
   } finally {
     await handle.close();
   }
-}
-
-/** The bytes of an archive file, streamed from where they lie. */
-export function readArchiveFile(file: ArchiveFile): AsyncIterable<Uint8Array> {
-  if (file.size === 0) return (async function* () {})();
-  return createReadStream(file.path, { start: file.offset, end: file.offset + file.size - 1, highWaterMark: 1 << 20 });
 }
 
 /** Indexes an uncompressed archive file where it is: only headers are read, data stays in place. */

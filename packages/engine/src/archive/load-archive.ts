@@ -8,7 +8,8 @@ import { imageStoreLock } from "../images/store-lock.js";
 import { detectCompression, openDecompressed } from "../layers/decompress.js";
 import { withLock } from "../storage/lock.js";
 import { createStagingDir, sweepStaging } from "../storage/staging.js";
-import { indexArchiveFile, invalidArchive, readArchiveBytes, readArchiveFile, unpackArchiveStream, type ArchiveFile, type ArchiveIndex } from "./archive-index.js";
+import { readArchiveFile } from "./archive-file-read.js";
+import { indexArchiveFile, invalidArchive, readArchiveBytes, unpackArchiveStream, type ArchiveFile, type ArchiveIndex } from "./archive-index.js";
 import { readArchiveImages, type ArchiveImage } from "./archive-manifest.js";
 
 /**

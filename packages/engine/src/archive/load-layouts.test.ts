@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chainIdsOf, fileLayer, hexOf, legacyArchive, makeImage, ociArchive, ociArchiveEntries, sha256 } from "../test-support/image-archive.js";
-import { loadArchive, loadArchiveFile } from "../test-support/image-fixtures.js";
+import { loadArchive, loadArchiveFile, saveArchive } from "../test-support/image-fixtures.js";
 import { expectConsistentStore } from "../test-support/store-invariants.js";
 import { buildTar } from "../test-support/tar-builder.js";
 import { createTempRoot, type TempRoot } from "../test-support/temp-root.js";
@@ -47,12 +47,11 @@ describe("load layouts", () => {
     const store = await expectConsistentStore(temp.engine, temp.root);
     expect(store.splits).toEqual([hexOf(chainIdsOf(image.diffIds)[0]!)]);
     expect(store.blobs).toEqual([image.id, image.diffIds[1]!].sort());
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of temp.engine.images.save(["localhost/split:1"])) chunks.push(chunk);
+    const archive = await saveArchive(temp.engine, ["localhost/split:1"]);
     const other = await createTempRoot();
     try {
       // load hashes every layer tar against the config's diff_ids
-      expect((await loadArchive(other.engine, Buffer.concat(chunks))).imageIds).toEqual([image.id]);
+      expect((await loadArchive(other.engine, archive)).imageIds).toEqual([image.id]);
     } finally {
       await other.cleanup();
     }

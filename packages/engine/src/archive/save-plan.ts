@@ -1,4 +1,5 @@
 import { MEDIA_TYPES, familiarName, parseReference, sha256Digest } from "@berth/core";
+import { BLOCK } from "../layers/tar-format.js";
 
 export interface SavedImage {
   id: string;
@@ -19,6 +20,8 @@ export interface SavePlan {
   blobs: PlannedBlob[];
   /** Top-level files in write order: index.json, manifest.json, oci-layout, repositories. */
   files: [string, Uint8Array][];
+  /** Bytes of the whole archive. */
+  size: number;
 }
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -63,5 +66,13 @@ export function planSaveArchive(images: SavedImage[]): SavePlan {
     ["oci-layout", encode({ imageLayoutVersion: "1.0.0" })],
   ];
   if (Object.keys(repositories).length > 0) files.push(["repositories", encode(repositories)]);
-  return { blobs: [...blobs.values()].sort((a, b) => a.digest.localeCompare(b.digest)), files };
+  const entries = [...[...blobs.values()].map((blob) => blob.size), ...files.map(([, bytes]) => bytes.length)];
+  // two directory headers, a header and padded data per entry, two zero blocks at the end
+  const size = entries.reduce((sum, bytes) => sum + BLOCK + padded(bytes), 4 * BLOCK);
+  return { blobs: [...blobs.values()].sort((a, b) => a.digest.localeCompare(b.digest)), files, size };
+}
+
+/** Bytes of an entry's data in the archive, padded to whole blocks. */
+export function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
 }

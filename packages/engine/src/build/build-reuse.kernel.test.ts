@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buffer } from "node:stream/consumers";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { build, imageId, useContextDirs } from "../test-support/build-helpers.js";
 import { runAttached, useContainerRoots } from "../test-support/container-root.js";
+import { saveArchive } from "../test-support/image-fixtures.js";
 import { BUILD_OWNER_LABEL } from "./step-container.js";
 
 // What a build reuses instead of redoing: context file digests kept in the root's build cache
@@ -64,7 +64,7 @@ describe("build reuse", () => {
     expect(run.stdout).toBe("hi\n");
     expect(run.stderr).toContain("/bin/true");
     // save reassembles each layer's tar and fails unless it hashes to its diff_id.
-    const archive = await buffer(engine.images.save(["localhost/moved:1"]));
+    const archive = await saveArchive(engine, ["localhost/moved:1"]);
     expect(archive.includes(Buffer.from(`${diffHex}`))).toBe(true);
   }, 120_000);
 

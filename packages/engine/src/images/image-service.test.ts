@@ -1,16 +1,11 @@
 import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BerthError, type BerthService } from "@berth/core";
+import { saveArchive } from "../test-support/image-fixtures.js";
 import { createTempRoot, type TempRoot } from "../test-support/temp-root.js";
 import { buildTar, bytesOf } from "../test-support/tar-builder.js";
 
 const sha256 = (data: Uint8Array) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
-
-async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of iterable) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
 
 describe("image service on a real root", () => {
   let temp: TempRoot;
@@ -67,8 +62,8 @@ describe("image service on a real root", () => {
 
   it("saves and loads back the same image ID into another root", async () => {
     const id = await engine.images.import({ kind: "stream", stream: bytesOf(await rootfs()) }, { reference: "localhost/round:trip" });
-    const archive = await collect(engine.images.save(["localhost/round:trip"]));
-    const again = await collect(engine.images.save(["localhost/round:trip"]));
+    const archive = await saveArchive(engine, ["localhost/round:trip"]);
+    const again = await saveArchive(engine, ["localhost/round:trip"]);
     expect(sha256(again)).toBe(sha256(archive));
     const other = await createTempRoot();
     try {

@@ -20,7 +20,7 @@ export function createImageService(ctx: EngineContext): ImageService {
     remove: (reference, options) => removeImage(ctx, reference, options),
     prune: (options) => pruneImages(ctx, options),
     import: (source, options) => importImage(ctx, source, options),
-    save: (references, options) => saveImages(ctx, references, options),
+    save: (references, output, options) => saveImages(ctx, references, output, options),
     load: (source, options) => loadImages(ctx, source, options),
   };
 }

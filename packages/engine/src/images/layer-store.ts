@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { BerthError, chainIds } from "@berth/core";
@@ -182,8 +182,13 @@ export async function openLayerTar(ctx: EngineContext, layer: { chainId: string;
   const { size } = await ctx.blobs.statBlob(layer.diffId);
   return {
     size,
-    async *stream() {
-      yield* (await ctx.blobs.openBlob(layer.diffId)) as AsyncIterable<Uint8Array>;
+    async writeTo(output) {
+      const blob = await open(ctx.blobs.blobPath(layer.diffId), "r");
+      try {
+        if (!(await output.copyFile(blob.fd, size))) throw new BerthError("DATA_CORRUPTED", `layer blob ${layer.diffId} got shorter while it was saved`);
+      } finally {
+        await blob.close();
+      }
     },
   };
 }

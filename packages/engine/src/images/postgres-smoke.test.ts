@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PostgresServer } from "@berth/db/test-support";
 import type { BerthEvent, BerthService } from "@berth/core";
 import { fileLayer, legacyArchive, makeImage } from "../test-support/image-archive.js";
-import { loadArchive } from "../test-support/image-fixtures.js";
+import { loadArchive, saveArchive } from "../test-support/image-fixtures.js";
 import { expectConsistentStore } from "../test-support/store-invariants.js";
 import { bytesOf } from "../test-support/tar-builder.js";
 import { createTempRoot, type TempRoot } from "../test-support/temp-root.js";
@@ -43,7 +43,7 @@ describe("image verbs on PostgreSQL", () => {
     expect((await engine.images.list()).map((image) => [image.id, image.repoTags])).toEqual([[id, ["localhost/pg:1", "localhost/pg:2"]]]);
     expect((await engine.images.history(id)).map((row) => row.id)).toEqual([id]);
 
-    const archive = Buffer.concat(await collect(engine.images.save(["localhost/pg:1"])));
+    const archive = await saveArchive(engine, ["localhost/pg:1"]);
     const other = await pgRoot(databaseUrl, "test:pg-other");
     expect(await loadArchive(other.engine, archive)).toEqual({ messages: ["Loaded image: localhost/pg:1"], imageIds: [id] });
     expect((await other.engine.images.inspect("localhost/pg:1")).Id).toBe(id);

@@ -1,11 +1,10 @@
-import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE } from "../test-support/build-fixture.js";
 import { BUSYBOX_ARCHIVE, createContainerRoot, prepareExitCommand, requireRoot, runAttached, type ContainerRoot } from "../test-support/container-root.js";
+import { saveArchive } from "../test-support/image-fixtures.js";
 import { startPrivateDockerd, type PrivateDockerd } from "../test-support/private-dockerd.js";
 
 // berth's commit and build next to real Docker (Debian's 20.10, private daemon, classic builder
@@ -34,7 +33,7 @@ describe("commit and build next to docker", () => {
     const run = await runAttached(engine, { image: "busybox", cmd: ["sh", "-c", "mkdir /app && echo committed > /app/x && rm /bin/rev"] });
     const id = await engine.containers.commit(run.id, { reference: "localhost/committed:1", changes: ['CMD ["cat", "/app/x"]'], message: "m" });
     const archive = join(work, "committed.tar");
-    await pipeline(engine.images.save(["localhost/committed:1"]), createWriteStream(archive));
+    await writeFile(archive, await saveArchive(engine, ["localhost/committed:1"]));
     await dockerd.docker(["load", "-i", archive]);
     expect(await dockerd.docker(["image", "inspect", "--format", "{{.Id}}", "localhost/committed:1"])).toBe(id);
     expect(await dockerd.docker(["run", "--rm", "--network", "none", "localhost/committed:1"])).toBe("committed");

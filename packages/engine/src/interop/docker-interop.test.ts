@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { lstat, mkdtemp, readlink, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BerthService } from "@berth/core";
 import { chainIdsOf, hexOf } from "../test-support/image-archive.js";
+import { saveArchive } from "../test-support/image-fixtures.js";
 import { baseImageArchive, readTarFile, startPrivateDockerd, type PrivateDockerd } from "../test-support/private-dockerd.js";
 import { expectConsistentStore } from "../test-support/store-invariants.js";
 import { createTempRoot, type TempRoot } from "../test-support/temp-root.js";
@@ -52,7 +51,7 @@ async function berthRoot(): Promise<TempRoot> {
 
 async function saveToFile(engine: BerthService, references: string[], name: string): Promise<string> {
   const path = join(work, name);
-  await pipeline(engine.images.save(references), createWriteStream(path));
+  await writeFile(path, await saveArchive(engine, references));
   return path;
 }
 

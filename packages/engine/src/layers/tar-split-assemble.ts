@@ -6,13 +6,12 @@
  * backup) the result is hashed and must be the diff_id.
  */
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { BerthError } from "@berth/core";
 import { formatSha256 } from "../storage/sha256.js";
+import type { TarOutput } from "./tar-output.js";
 import { CTIMES, FILE, RAW } from "./tar-split.js";
-
-const OUTPUT_SIZE = 4 << 20;
 
 type Frame = { raw: Uint8Array } | { path: string; size: number };
 
@@ -47,19 +46,19 @@ function parseSplit(record: Buffer): SplitRecord {
   return { frames };
 }
 
-/** A stored layer's exact tar, ready to stream (from a split record, or a tar blob). */
+/** A stored layer's exact tar, ready to write (from a split record, or a tar blob). */
 export interface LayerTar {
   /** Bytes of the tar. */
   size: number;
   /** Reassembled from a split record, it fails if a file changed (see above). */
-  stream(): AsyncIterable<Uint8Array>;
+  writeTo(output: TarOutput): Promise<void>;
 }
 
 /** Opens the reassembly of a layer tar from its split record and diff dir. */
 export async function openSplitTar(splitPath: string, diffDir: string, diffId: string): Promise<LayerTar> {
   const record = parseSplit(await readFile(splitPath));
   const size = record.frames.reduce((sum, frame) => sum + ("raw" in frame ? frame.raw.length : frame.size), 0);
-  return { size, stream: () => assemble(record, diffDir, diffId) };
+  return { size, writeTo: (output) => assemble(record, diffDir, diffId, output) };
 }
 
 /**
@@ -78,48 +77,21 @@ function isUnchanged(record: SplitRecord, diffDir: string): boolean {
   return isSame;
 }
 
-/**
- * Fills big buffers (file data read straight into them, synchronously: one sequential reader
- * gains nothing from the thread pool) and yields each when full, so the consumer writes large
- * chunks however small the files.
- */
-async function* assemble(record: SplitRecord, diffDir: string, diffId: string): AsyncIterable<Uint8Array> {
+async function assemble(record: SplitRecord, diffDir: string, diffId: string, output: TarOutput): Promise<void> {
   const hash = isUnchanged(record, diffDir) ? undefined : createHash("sha256");
-  let buffer = Buffer.allocUnsafe(OUTPUT_SIZE);
-  let used = 0;
-  const take = () => {
-    const full = buffer.subarray(0, used);
-    hash?.update(full);
-    buffer = Buffer.allocUnsafe(OUTPUT_SIZE);
-    used = 0;
-    return full;
-  };
   for (const frame of record.frames) {
     if ("raw" in frame) {
-      for (let offset = 0; offset < frame.raw.length; ) {
-        if (used === buffer.length) yield take();
-        const length = Math.min(frame.raw.length - offset, buffer.length - used);
-        buffer.set(frame.raw.subarray(offset, offset + length), used);
-        used += length;
-        offset += length;
-      }
+      await output.write(frame.raw, hash);
       continue;
     }
     const fd = openSync(`${diffDir}/${frame.path}`, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       if (hash && fstatSync(fd).size !== frame.size) throw changed(frame.path);
-      for (let position = 0; position < frame.size; ) {
-        if (used === buffer.length) yield take();
-        const got = readSync(fd, buffer, used, Math.min(frame.size - position, buffer.length - used), position);
-        if (got === 0) throw changed(frame.path);
-        used += got;
-        position += got;
-      }
+      if (!(await output.copyFile(fd, frame.size, hash))) throw changed(frame.path);
     } finally {
       closeSync(fd);
     }
   }
-  if (used > 0) yield take();
   const got = hash && formatSha256(hash);
   if (got && got !== diffId) throw new BerthError("DATA_CORRUPTED", `layer ${diffId} reassembles to ${got}: its files changed`);
 }

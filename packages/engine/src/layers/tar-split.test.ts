@@ -6,7 +6,7 @@ import { useTempDirs } from "../storage/test-support/temp-dirs.js";
 import { applyLayerTar } from "./tar-apply.js";
 import { SplitRecorder } from "./tar-split.js";
 import { openSplitTar } from "./tar-split-assemble.js";
-import { buildTar, chunked } from "./test-support/tar-fixtures.js";
+import { buildTar, chunked, layerTarBytes } from "./test-support/tar-fixtures.js";
 
 const tempDir = useTempDirs("split");
 
@@ -24,9 +24,7 @@ async function applyWithSplit(tar: Buffer, chunkSize: number) {
 
 async function reassemble(splitPath: string, diff: string, diffId: string): Promise<Buffer> {
   const tar = await openSplitTar(splitPath, diff, diffId);
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of tar.stream()) chunks.push(chunk);
-  const bytes = Buffer.concat(chunks);
+  const bytes = await layerTarBytes(tar);
   expect(bytes.length).toBe(tar.size);
   return bytes;
 }

@@ -27,7 +27,7 @@ const BUFFER_SIZE = 1 << 20;
  */
 export class SplitRecorder {
   private readonly fd: number;
-  private buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   private used = 0;
   private held: Uint8Array = new Uint8Array(0);
   private heldStart = 0;
@@ -56,13 +56,13 @@ export class SplitRecorder {
   file(path: string, start: number, size: number): void {
     if (this.isAbandoned || size === 0) return;
     this.flushRaw(start);
-    const name = Buffer.from(path);
-    const frame = Buffer.allocUnsafe(1 + 4 + name.length + 8);
-    frame[0] = FILE;
-    frame.writeUInt32LE(name.length, 1);
-    name.copy(frame, 5);
-    frame.writeBigUInt64LE(BigInt(size), 5 + name.length);
-    this.push(frame);
+    const length = Buffer.byteLength(path);
+    const at = this.reserve(1 + 4 + length + 8);
+    this.buffer[at] = FILE;
+    this.buffer.writeUInt32LE(length, at + 1);
+    this.buffer.write(path, at + 5);
+    this.buffer.writeUInt32LE(size % 2 ** 32, at + 5 + length); // u64, little-endian
+    this.buffer.writeUInt32LE(Math.floor(size / 2 ** 32), at + 9 + length);
     this.files.push(path);
     this.skipUntil = start + size;
     this.flushed = Math.max(this.flushed, this.skipUntil);
@@ -99,12 +99,20 @@ export class SplitRecorder {
     const from = Math.max(this.flushed, this.skipUntil);
     this.flushed = Math.max(this.flushed, upTo);
     if (this.isAbandoned || from >= upTo) return;
-    const bytes = this.held.subarray(from - this.heldStart, upTo - this.heldStart);
-    const frame = Buffer.allocUnsafe(5);
-    frame[0] = RAW;
-    frame.writeUInt32LE(bytes.length, 1);
-    this.push(frame);
-    this.push(bytes);
+    const at = this.reserve(5);
+    this.buffer[at] = RAW;
+    this.buffer.writeUInt32LE(upTo - from, at + 1);
+    this.push(this.held.subarray(from - this.heldStart, upTo - this.heldStart));
+  }
+
+  /**
+   * Room for a frame's head (a path is shorter than PATH_MAX: its file was created) in the
+   * buffer: where it goes, counted as used.
+   */
+  private reserve(bytes: number): number {
+    if (this.used + bytes > this.buffer.length) this.writeOut();
+    this.used += bytes;
+    return this.used - bytes;
   }
 
   private push(data: Uint8Array): void {

@@ -47,6 +47,13 @@ export async function loadSimpleImage(
   return image;
 }
 
+/** What images.save writes, as one buffer (each chunk copied: save reuses its buffer). */
+export async function saveArchive(engine: BerthService, references: string[]): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await engine.images.save(references, { write: (chunk) => void chunks.push(Buffer.from(chunk)) });
+  return Buffer.concat(chunks);
+}
+
 export async function loadArchive(engine: BerthService, archive: Uint8Array) {
   return engine.images.load({ kind: "stream", stream: bytesOf(archive) });
 }

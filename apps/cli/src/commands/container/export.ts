@@ -1,5 +1,5 @@
 import { defineSpec, stringOption, type RunCommand } from "../../command-spec.js";
-import { outputPath, writeOutput } from "../../output-file.js";
+import { chunksOf, outputPath, writeOutput } from "../../output-file.js";
 
 export const spec = defineSpec({
   name: "container export",
@@ -17,6 +17,6 @@ export const spec = defineSpec({
 export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   const output = outputPath(ctx, options.output, "export container");
   const { containers } = await ctx.getService();
-  await writeOutput(ctx, output, containers.export(args[0]!));
+  await writeOutput(ctx, output, chunksOf(containers.export(args[0]!)));
   return 0;
 };

@@ -18,9 +18,8 @@ export const run: RunCommand<typeof spec> = async (ctx, args, options) => {
   const output = outputPath(ctx, options.output, "save image");
   const service = await ctx.getService();
   const progress = createProgressLine(ctx);
-  const archive = service.images.save(args, { onProgress: progress.listener });
   try {
-    await writeOutput(ctx, output, archive);
+    await writeOutput(ctx, output, (sink) => service.images.save(args, sink, { onProgress: progress.listener }));
   } finally {
     progress.finish();
   }

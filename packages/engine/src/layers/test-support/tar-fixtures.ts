@@ -2,6 +2,8 @@ import { lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { execa } from "execa";
 import { pack as tarPack, type Header } from "tar-stream";
 import { dumpXattrs } from "../host-tools.js";
+import { TarOutput } from "../tar-output.js";
+import type { LayerTar } from "../tar-split-assemble.js";
 
 export type FixtureEntry = Partial<Omit<Header, "pax">> & {
   name: string;
@@ -31,6 +33,15 @@ export async function buildTar(entries: FixtureEntry[]): Promise<Buffer> {
   }
   pack.finalize();
   return done;
+}
+
+/** A layer tar's bytes, reassembled through a save's output (each chunk copied: the output reuses its buffer). */
+export async function layerTarBytes(tar: LayerTar): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const output = new TarOutput({ write: (chunk) => void chunks.push(Buffer.from(chunk)) });
+  await tar.writeTo(output);
+  await output.flush();
+  return Buffer.concat(chunks);
 }
 
 export async function* chunked(data: Uint8Array, size = 7919): AsyncIterable<Uint8Array> {
