@@ -22,7 +22,11 @@ export interface OpenDatabaseOptions {
   url: string;
   /** A directory where a migration lock file may be created (SQLite). */
   lockDir: string;
-  /** A file that keeps Prisma's query plans between processes (src/query-plan-cache.ts). */
+  /**
+   * The file that keeps Prisma's query plans between processes (src/query-plan-cache.ts). By
+   * default dist/query-plans.<provider>.cache in this package: a plan depends only on this build,
+   * so every root and every process of it shares them.
+   */
   planCacheFile?: string;
 }
 

@@ -8,7 +8,7 @@ import { webAssembly } from "./webassembly.js";
 // CLI command that was most of its database time: loading the compiler, parsing the schema and a
 // dozen compiles cost about 0.4 s of CPU per `run`. A plan depends only on the compiler, the
 // schema, the provider, the connection's properties and the shape, so berth keeps the plans it
-// has made in a file of the root and loads the compiler only for a shape it has not seen yet.
+// has made in a file next to this build and loads the compiler only for a shape it has not seen.
 //
 // The generated clients take their compiler from `planCachingCompilerWasm` (generate-clients.mjs
 // puts it in place of Prisma's loader). Prisma instantiates whatever module that loader returns
@@ -140,8 +140,9 @@ export function loadPlanCache(file: string): void {
 }
 
 /**
- * Writes this process's plans to file when it made new ones (stage, then rename: a reader never
- * sees half a file; two writers at once may lose one's new plans, which are made again later).
+ * Writes this process's plans to file when it made new ones since its last save (stage, then
+ * rename: a reader never sees half a file; two writers at once may lose one's new plans, which
+ * are made again later).
  * Only compilers of this process are kept, so plans of an older berth do not pile up.
  */
 export function savePlanCache(file: string): void {
@@ -153,6 +154,7 @@ export function savePlanCache(file: string): void {
   try {
     writeFileSync(staging, serialize(merged));
     renameSync(staging, file);
+    learnedPlans = false;
   } catch {
     rmSync(staging, { force: true }); // a full or read-only disk costs the next command its compiles
   }

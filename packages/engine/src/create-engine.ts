@@ -51,7 +51,6 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<B
   const database = await openDatabase({
     url: loaded.settings.database_url ?? sqliteUrlForRoot(paths.root),
     lockDir: paths.runDir,
-    planCacheFile: paths.queryPlans,
   });
   const logger = options.logger ?? pino({ level: loaded.settings.log_level }, pino.destination(2));
   const actor = options.actor ?? `cli:${userInfo().username}`;

@@ -12,8 +12,6 @@ export interface RootPaths {
   /** Identity of this root in a database shared by several roots (PostgreSQL). */
   nodeId: string;
   database: string;
-  /** Prisma's query plans, kept between commands (a cache: deleting it costs one slower command). */
-  queryPlans: string;
   blobs: string;
   layers: string;
   tmp: string;
@@ -36,7 +34,6 @@ export function resolveRootPaths(root: string, runBase = "/run/berth"): RootPath
     rootHash,
     nodeId: createHash("sha256").update(`${hostname()}:${absolute}`).digest("hex").slice(0, 16),
     database: join(absolute, "berth.db"),
-    queryPlans: join(absolute, "query-plans.cache"),
     blobs: join(absolute, "blobs"),
     layers: join(absolute, "layers"),
     tmp: join(absolute, "tmp"),
