@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import tarStream from "tar-stream";
 import { startPostgres, type PostgresServer } from "@berth/db/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeE2eRoot } from "./test-support/container-e2e.js";
 
 /** berth on PostgreSQL (the team database) end to end, and `import URL` from a loopback server. */
 const bin = resolve(import.meta.dirname, "../bin/berth");
@@ -41,16 +42,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((closed) => server?.close(closed));
+  if (workDir !== undefined) {
+    removeE2eRoot(workDir, (args) => {
+      const result = spawnSync(bin, args, { encoding: "utf8", env: env(), timeout: 60_000 });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    });
+  }
   await postgres?.stop();
-  rmSync(workDir, { recursive: true, force: true });
 });
+
+const env = () => ({ PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: join(workDir, "root"), BERTH_DATABASE_URL: databaseUrl });
 
 function berth(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       bin,
       args,
-      { env: { PATH: process.env["PATH"], HOME: workDir, BERTH_ROOT: join(workDir, "root"), BERTH_DATABASE_URL: databaseUrl }, timeout: 60_000 },
+      { env: env(), timeout: 60_000 },
       (error, stdout, stderr) => done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeE2eRoot } from "./test-support/container-e2e.js";
 
 // Containers from many CLI processes at once, as users and scripts run them: the real bin/berth on
 // a fresh BERTH_ROOT, real namespaces, mounts and cgroups (root needed). Each case checks the
@@ -89,10 +90,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (root === undefined) return;
-  const ids = berth(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter((id) => id !== "");
-  if (ids.length > 0) berth(["rm", "-f", ...ids]);
-  rmSync(workDir, { recursive: true, force: true });
+  if (root !== undefined) removeE2eRoot(workDir, berth);
 });
 
 describe("many CLI processes at once", () => {

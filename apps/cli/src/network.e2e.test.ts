@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { FIXTURE } from "@berth/engine/test-support";
+import { removeE2eRoot } from "./test-support/container-e2e.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The tutorial's last step as a user types it: an imported image serving a page with busybox
@@ -49,11 +50,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (root === undefined) return;
-  const ids = berth(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter((id) => id !== "");
-  if (ids.length > 0) berth(["rm", "-f", ...ids]);
-  berth(["network", "prune", "-f"]);
-  rmSync(workDir, { recursive: true, force: true });
+  if (root !== undefined) removeE2eRoot(workDir, berth);
 });
 
 async function get(url: string): Promise<string> {

@@ -54,10 +54,20 @@ export function useE2eRoot(prefix: string): E2eRoot {
     root = join(workDir, "root");
   });
   afterAll(() => {
-    if (root === undefined) return;
-    const ids = e2e.berth(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter((id) => id !== "");
-    if (ids.length > 0) e2e.berth(["rm", "-f", ...ids]);
-    rmSync(e2e.workDir, { recursive: true, force: true });
+    if (root !== undefined) removeE2eRoot(e2e.workDir, (args) => e2e.berth(args));
   });
   return e2e;
+}
+
+/**
+ * After a file's tests: every container and user network of its root removed, then the work dir
+ * (the root in it) and the root's runtime dir under /run/berth, which `berth info` names.
+ */
+export function removeE2eRoot(workDir: string, berth: (args: string[]) => BerthResult): void {
+  const runDir = /run_dir:\s+(\/run\/berth\/[0-9a-f]+)/.exec(berth(["info"]).stdout)?.[1];
+  const ids = berth(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter((id) => id !== "");
+  if (ids.length > 0) berth(["rm", "-f", ...ids]);
+  berth(["network", "prune", "-f"]);
+  rmSync(workDir, { recursive: true, force: true });
+  if (runDir !== undefined) rmSync(runDir, { recursive: true, force: true });
 }
