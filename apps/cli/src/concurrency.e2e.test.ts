@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeE2eRoot } from "./test-support/container-e2e.js";
+import { removeE2eRoot, runDirOf } from "./test-support/container-e2e.js";
 
 // Containers from many CLI processes at once, as users and scripts run them: the real bin/berth on
 // a fresh BERTH_ROOT, real namespaces, mounts and cgroups (root needed). Each case checks the
@@ -84,8 +84,7 @@ beforeAll(() => {
   if (process.getuid?.() !== 0) throw new Error("the concurrency e2e tests need root (namespaces, mounts, cgroups)");
   workDir = mkdtempSync(join(tmpdir(), "berth-cli-concurrency-"));
   root = join(workDir, "root");
-  const info = berth(["info"]);
-  runDir = /run_dir:\s+(\S+)/.exec(info.stdout)?.[1] ?? "";
+  runDir = runDirOf(berth) ?? "";
   expect(runDir).toMatch(/^\/run\/berth\/[0-9a-f]+$/);
 });
 

@@ -137,6 +137,20 @@ static void take_console(struct monitor *m)
     flush_stdin(m);
 }
 
+/* The init's exec status pipe is closed (or given up on): its message, if any, goes to stderr,
+   and a caller still waiting for the start is answered. */
+static void finish_exec_status(struct monitor *m)
+{
+    close(m->exec_fd);
+    m->exec_fd = -1;
+    m->exec_error[m->exec_error_len] = '\0';
+    const char *message = strchr(m->exec_error, ' ');
+    if (message)
+        dprintf(2, "berth-init: %s\n", message + 1);
+    if (m->report_fd >= 0)
+        monitor_report_start(m);
+}
+
 /* The init's exec status: nothing until EOF when the command was exec'd (close-on-exec), else
    "<code> <message>" before it exits with that code. */
 static void read_exec_status(struct monitor *m)
@@ -151,19 +165,7 @@ static void read_exec_status(struct monitor *m)
         m->exec_error_len += keep;
         return;
     }
-    close(m->exec_fd);
-    m->exec_fd = -1;
-    monitor_exec_status_done(m);
-}
-
-void monitor_exec_status_done(struct monitor *m)
-{
-    m->exec_error[m->exec_error_len] = '\0';
-    const char *message = strchr(m->exec_error, ' ');
-    if (message)
-        dprintf(2, "berth-init: %s\n", message + 1);
-    if (m->report_fd >= 0)
-        monitor_report_start(m);
+    finish_exec_status(m);
 }
 
 static void reap(struct monitor *m)
@@ -303,11 +305,8 @@ int monitor_run(struct monitor *m)
     on_start(m);
     if (m->console_fd >= 0)
         close(m->console_fd);
-    if (m->exec_fd >= 0) { /* held past the drain limit (an init without --exec-fd): it exec'd */
-        close(m->exec_fd);
-        m->exec_fd = -1;
-        monitor_exec_status_done(m);
-    }
+    if (m->exec_fd >= 0) /* held past the drain limit (an init without --exec-fd): it exec'd */
+        finish_exec_status(m);
     int code = WIFEXITED(m->status) ? WEXITSTATUS(m->status) : 128 + WTERMSIG(m->status);
     if (m->opts->exit_file)
         write_exit_file(m, code);

@@ -61,8 +61,6 @@ int cmd_monitor(int argc, char **argv);
 /* With --detach: tells the caller the monitor's pid (it prints it and exits 0), or, when the
    init could not exec the command, that code (it exits with it); then closes the monitor's stdio. */
 void monitor_report_start(struct monitor *m);
-/* The exec status pipe reached EOF: says any failure on stderr, then sends a waiting report. */
-void monitor_exec_status_done(struct monitor *m);
 /* Serves the child until it has exited and its output is drained; then writes the exit file,
    tells attached clients, runs the exit command. Returns the exit code (128+N for signal N). */
 int monitor_run(struct monitor *m);

@@ -59,12 +59,17 @@ export function useE2eRoot(prefix: string): E2eRoot {
   return e2e;
 }
 
+/** The root's runtime dir, /run/berth/<hash>, as `berth info` names it. */
+export function runDirOf(berth: (args: string[]) => BerthResult): string | undefined {
+  return /run_dir:\s+(\/run\/berth\/[0-9a-f]+)/.exec(berth(["info"]).stdout)?.[1];
+}
+
 /**
  * After a file's tests: every container and user network of its root removed, then the work dir
  * (the root in it) and the root's runtime dir under /run/berth, which `berth info` names.
  */
 export function removeE2eRoot(workDir: string, berth: (args: string[]) => BerthResult): void {
-  const runDir = /run_dir:\s+(\/run\/berth\/[0-9a-f]+)/.exec(berth(["info"]).stdout)?.[1];
+  const runDir = runDirOf(berth);
   const ids = berth(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter((id) => id !== "");
   if (ids.length > 0) berth(["rm", "-f", ...ids]);
   berth(["network", "prune", "-f"]);

@@ -33,11 +33,16 @@ function setupArgs(plan: StartPlan, netns: string | undefined): string[] {
   ];
 }
 
+/** `--console-fd N` or `--exec-fd N` for an fd the init is given; nothing without one. */
+function fdFlag(flag: "--console-fd" | "--exec-fd", fd: number | undefined): string[] {
+  if (fd === undefined) return [];
+  if (!(Number.isInteger(fd) && fd >= 0)) throw invalidArgument(`invalid ${flag === "--console-fd" ? "console" : "exec"} fd: ${fd}`);
+  return [flag, String(fd)];
+}
+
 /** The `berth-init init` command line (its flags, then `--` and the process's argv). */
 export function renderInitArgs(plan: StartPlan, options: InitArgsOptions = {}): string[] {
-  const { consoleFd, execFd } = options;
-  if (consoleFd !== undefined && !(Number.isInteger(consoleFd) && consoleFd >= 0)) throw invalidArgument(`invalid console fd: ${consoleFd}`);
-  if (execFd !== undefined && !(Number.isInteger(execFd) && execFd >= 0)) throw invalidArgument(`invalid exec fd: ${execFd}`);
+  const fdFlags = [...fdFlag("--console-fd", options.consoleFd), ...fdFlag("--exec-fd", options.execFd)];
   const args = [
     "init",
     ...setupArgs(plan, options.netns),
@@ -50,8 +55,7 @@ export function renderInitArgs(plan: StartPlan, options: InitArgsOptions = {}): 
     "--cwd", plan.cwd,
     "--clear-env",
     ...plan.env.flatMap((entry) => ["--env", entry]),
-    ...(consoleFd === undefined ? [] : ["--console-fd", String(consoleFd)]),
-    ...(execFd === undefined ? [] : ["--exec-fd", String(execFd)]),
+    ...fdFlags,
     "--",
     ...plan.argv,
   ];
